@@ -1,0 +1,79 @@
+"""The ``cspo-graph`` command: a thin click layer over the library.
+
+Commands are imported only when they are run (or listed by ``--help``), and each
+imports its heavy libraries inside the function, so start-up stays light.
+
+Exit codes: 0 success, 1 error in the input or while running, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from typing import Any
+
+import click
+
+from cspo_graph import __version__
+from cspo_graph.errors import CspoError
+
+COMMANDS = {
+    "query": "cspo_graph.cli.query:query",
+    "queries": "cspo_graph.cli.query:queries",
+}
+"""Command name -> ``module:function``; a new command is one line here."""
+
+
+class CommandFailed(click.ClickException):
+    """A library error shown as one line, with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is needed,
+    and turns every error into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        return getattr(import_module(module), attribute)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CspoError as exc:
+            raise CommandFailed(str(exc), exc.exit_code) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except RecursionError:
+            raise CommandFailed("the input is nested too deeply to process", 1) from None
+        except Exception as exc:
+            if os.environ.get("CSPO_GRAPH_DEBUG"):
+                raise
+            raise CommandFailed(
+                f"unexpected {type(exc).__name__}: {exc} (set CSPO_GRAPH_DEBUG=1 for a traceback)", 1
+            ) from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cspo-graph")
+def main() -> None:
+    """Query and explore the sourced knowledge graph of the Combined Space
+    Operations (CSpO) initiative: nations, organizations, posts, people,
+    meetings, statements, and the sources that state them.
+
+    \b
+    Example:
+      cspo-graph query founders
+      cspo-graph queries
+
+    Exit codes: 0 success, 1 error in the input or while running, 2 usage error.
+    """

@@ -1,0 +1,84 @@
+"""``cspo-graph query`` and ``cspo-graph queries``."""
+
+from __future__ import annotations
+
+import click
+
+from cspo_graph.cli.options import data_option, emit, format_option, output_option
+
+
+@click.command()
+@click.argument("query_ref", metavar="QUERY", required=False)
+@click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
+@data_option
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
+)
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
+@format_option
+@output_option
+def query(
+    query_ref: str | None,
+    expression: str | None,
+    data: tuple[str, ...],
+    params: tuple[str, ...],
+    allow_service: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Run a SPARQL query: a library query by NAME, a FILE.rq, or -e TEXT.
+
+    Queries are read-only: SPARQL Update is refused. Without --data the built-in
+    ontology and curated data are queried.
+
+    \b
+    Examples:
+      cspo-graph query founders
+      cspo-graph query queries/members.rq --format csv
+      cspo-graph query posts --param person=cspo:RobertBrose
+      cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
+    """
+    from cspo_graph.errors import UsageError
+    from cspo_graph.formats import render
+    from cspo_graph.library import resolve
+    from cspo_graph.params import parse_param
+    from cspo_graph.rdfio import load
+    from cspo_graph.sparql import run_query
+
+    if (query_ref is None) == (expression is None):
+        raise UsageError("give exactly one of QUERY (a library name or FILE.rq) and -e SPARQL")
+    if expression is not None:
+        text, source = expression, "<expression>"
+    else:
+        named = resolve(query_ref)  # type: ignore[arg-type]
+        text, source = named.text, str(named.path)
+    bindings = dict(parse_param(spec) for spec in params)
+    result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
+    emit(render(result, fmt.lower()), output)
+
+
+@click.command()
+@format_option
+def queries(fmt: str) -> None:
+    """List the query library: each query's name, title and description.
+
+    \b
+    Example:
+      cspo-graph queries
+      cspo-graph query members
+    """
+    from cspo_graph.formats import render
+    from cspo_graph.library import query_library
+    from cspo_graph.results import QueryResult, Term
+
+    rows = [
+        (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description))
+        for q in query_library()
+    ]
+    result = QueryResult("SELECT", variables=["name", "title", "description"], rows=rows)
+    emit(render(result, fmt.lower()), None)

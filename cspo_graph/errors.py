@@ -1,0 +1,38 @@
+"""Exceptions the library raises; the CLI turns each into one line and an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CspoError(Exception):
+    """An error in the user's input or in running a command (exit code 1)."""
+
+    exit_code = 1
+
+
+class UsageError(CspoError):
+    """The command was called the wrong way (exit code 2)."""
+
+    exit_code = 2
+
+
+class InputError(CspoError):
+    """Bad input, located as precisely as known: ``file:line:column: message``."""
+
+    def __init__(
+        self,
+        message: str,
+        source: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.source = str(source) if source is not None else None
+        self.line = line
+        self.column = column
+        super().__init__(self._located())
+
+    def _located(self) -> str:
+        where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
+        return f"{':'.join(where)}: {self.message}" if where else self.message

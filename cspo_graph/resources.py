@@ -1,0 +1,34 @@
+"""Where the shipped ontology, data and query library live.
+
+In a wheel they are packaged inside ``cspo_graph/_shipped/``; in a source checkout
+(including an editable install) they are the top-level folders of the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_SHIPPED = _PACKAGE / "_shipped"
+_ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
+
+ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
+DATA = _ROOT / "data" / "triples.ttl"
+QUERIES = _ROOT / "queries"
+
+NAMESPACE = "https://w3id.org/cspo-graph/ns#"
+
+PREFIXES = {
+    "cspo": NAMESPACE,
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
