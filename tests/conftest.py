@@ -41,3 +41,41 @@ def require(condition: bool, reason: str) -> None:
         if IN_CI:
             pytest.fail(f"required in CI: {reason}")
         pytest.skip(reason)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (installed by scripts/test.sh)."""
+    from playwright.sync_api import sync_playwright
+
+    require(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records JS errors (``page.errors``) and every request URL (``page.requests``)."""
+    context = browser.new_context()
+    new_page = context.new_page()
+    new_page.errors = []
+    new_page.requests = []
+    new_page.on("pageerror", lambda error: new_page.errors.append(str(error)))
+    new_page.on("console", lambda msg: msg.type == "error" and new_page.errors.append(msg.text))
+    new_page.on("request", lambda request: new_page.requests.append(request.url))
+    yield new_page
+    context.close()
