@@ -86,15 +86,25 @@ def store_info(directory: str | Path) -> StoreInfo:
     return StoreInfo(folder, manifest["generation"], manifest["graphs"], manifest["quads"])
 
 
+_OPENED: dict[Path, tuple[Path, pyoxigraph.Store]] = {}
+"""Per store directory, its generation opened last: a generation never changes once written."""
+
+
 def open_store(directory: str | Path) -> pyoxigraph.Store:
-    """Open a store's current generation read-only."""
+    """Open a store's current generation read-only (once per process and generation)."""
     import pyoxigraph
 
     info = store_info(directory)
+    key = info.directory.resolve()
+    opened = _OPENED.get(key)
+    if opened and opened[0] == info.database:
+        return opened[1]
     try:
-        return pyoxigraph.Store.read_only(str(info.database))
+        store = pyoxigraph.Store.read_only(str(info.database))
     except OSError as exc:
         raise InputError(f"cannot open the store: {exc}", info.database) from None
+    _OPENED[key] = (info.database, store)
+    return store
 
 
 @contextmanager
