@@ -508,7 +508,14 @@ def main(argv: list[str] | None = None) -> None:
     verdict = "met" if usual <= 10 else "MISSED"
     target_lines.append(f"- cold `query founders` / `python -c pass` = {usual:.1f} (target ≤ 10: {verdict})")
     report += ["### Cold start (built-in data)", "", table(["command", "median", "x python -c pass"], rows), ""]
-    report += ["### Targets", "", *target_lines, "", f"Whole run: {time.perf_counter() - started:.0f} s."]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    report += [
+        "### Targets",
+        "",
+        *target_lines,
+        "",
+        f"Whole run: {time.perf_counter() - started:.0f} s; load average at the end: {load}.",
+    ]
     text = "\n".join(report) + "\n"
     print(text)
     if args.write:
