@@ -36,6 +36,7 @@ class RdfFormat:
     rdflib: str
     media_type: str
     quads: bool = False
+    xml: bool = False
 
 
 FORMATS: dict[str, RdfFormat] = {
@@ -46,7 +47,7 @@ FORMATS: dict[str, RdfFormat] = {
         RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
         RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
         RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
-        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml"),
+        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml", xml=True),
     )
 }
 ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "xml"}
@@ -93,29 +94,126 @@ def expand(paths: Iterable[str | Path] | None) -> list[Path]:
     return files
 
 
-_OX_LOCATION = re.compile(r"^Parser error at line (\d+) between columns (\d+)(?: and \d+)?: ", re.S)
+_OX_MESSAGE = re.compile(r"^Parser error (?:at|between) [^:]*: (.*?)(?: \([^()]*, line \d+\))?$", re.S)
+MAX_XML_DEPTH = 1000
+"""XML elements nested deeper than this are refused (RDF/XML parsing slows down quadratically)."""
+
+
+class _Refused(Exception):
+    """Raised from inside the XML pre-check's handlers."""
+
+
+def check_xml(path: Path) -> None:
+    """Refuse an XML file with a DTD (so no entity is declared, expanded or fetched) or absurd nesting.
+
+    Runs before any RDF parser sees the file; expat reads it as a stream.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(f"XML elements nested more than {MAX_XML_DEPTH} deep are refused")
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_: object) -> None:
+        raise _Refused("a DTD (<!DOCTYPE ...>) is refused: entity declarations could expand or fetch data")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except _Refused as exc:
+        raise InputError(str(exc), path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1) from None
+    except expat.ExpatError as exc:
+        message = expat.errors.messages[exc.code]
+        raise InputError(f"XML error: {message}", path, exc.lineno, exc.offset + 1) from None
+
+
+def _jsonld_input(path: Path) -> bytes | None:
+    """The JSON-LD text with shipped contexts inlined, or ``None`` when the file names none.
+
+    A context is never fetched: pyoxigraph refuses remote contexts, and those the
+    package ships a copy of (:data:`cspo_graph.resources.JSONLD_CONTEXTS`) are inlined.
+    """
+    import json
+
+    raw = path.read_bytes()
+    if not any(iri.encode() in raw for iri in resources.JSONLD_CONTEXTS):
+        return None
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # pyoxigraph reports the syntax error with its location
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "@context" in node:
+                node["@context"] = _inline_contexts(node["@context"])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return json.dumps(document).encode()
+
+
+def _inline_contexts(context: object) -> object:
+    import json
+
+    if isinstance(context, list):
+        return [_inline_contexts(item) for item in context]
+    if isinstance(context, str) and context in resources.JSONLD_CONTEXTS:
+        shipped = json.loads(resources.JSONLD_CONTEXTS[context].read_text(encoding="utf-8"))
+        return shipped["@context"]
+    return context
+
+
+def _syntax_error(exc: SyntaxError, path: Path) -> InputError:
+    """A pyoxigraph syntax error as ``file:line:column: message``."""
+    message = str(exc.msg if getattr(exc, "msg", None) else exc)
+    match = _OX_MESSAGE.match(message)
+    if match:
+        message = match[1]
+    elif "LoadDocumentCallback" in message:
+        shipped = ", ".join(resources.JSONLD_CONTEXTS)
+        message = f"remote JSON-LD contexts are never fetched: inline the context or use a shipped one ({shipped})"
+    return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno, exc.offset)
 
 
 def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
-    """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`."""
+    """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`.
+
+    Nothing is fetched: XML is checked for DTDs first, JSON-LD contexts come only
+    from the package's own copies, and ``owl:imports`` is data like any other triple.
+    """
     import pyoxigraph
 
     fmt = format_for_path(path)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path)
     try:
+        if fmt.xml:
+            check_xml(path)
+        inline = _jsonld_input(path) if fmt.name == "jsonld" else None
         yield from pyoxigraph.parse(
-            path=path,
+            inline,
+            path=None if inline is not None else path,
             format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
         )
     except SyntaxError as exc:
-        message = str(exc.msg if hasattr(exc, "msg") else exc)
-        match = _OX_LOCATION.match(message)
-        if match:
-            raise InputError(message[match.end() :], path, int(match[1]), int(match[2])) from None
-        raise InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno) from None
+        raise _syntax_error(exc, path) from None
     except (OSError, ValueError) as exc:
         raise InputError(str(exc), path) from None
 

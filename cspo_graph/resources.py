@@ -16,6 +16,9 @@ ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
 DATA = _ROOT / "data" / "triples.ttl"
 QUERIES = _ROOT / "queries"
 
+JSONLD_CONTEXTS = {"https://w3id.org/cspo-graph/context.jsonld": _ROOT / "ontology" / "context.jsonld"}
+"""JSON-LD context IRI -> the copy the package ships; no other context is ever loaded."""
+
 NAMESPACE = "https://w3id.org/cspo-graph/ns#"
 
 PREFIXES = {

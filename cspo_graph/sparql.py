@@ -33,14 +33,15 @@ class ServiceRefused(CspoError):
 
 
 def _walk(node: Any) -> Iterator[Any]:
-    """Every node of a translated algebra tree."""
-    yield node
-    if isinstance(node, Mapping):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple | set):
-        for value in node:
-            yield from _walk(value)
+    """Every node of a translated algebra tree (iteratively: a deep tree cannot overflow the stack)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, Mapping):
+            pending.extend(current.values())
+        elif isinstance(current, list | tuple | set):
+            pending.extend(current)
 
 
 def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) -> Query:
@@ -59,9 +60,15 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
             raise InputError(f"SPARQL syntax error: {message}", source, exc.lineno, exc.col) from None
         raise ReadOnlyError(f"{source}: SPARQL Update is refused: cspo-graph query is read-only") from None
     except RecursionError:
-        raise InputError("SPARQL syntax error: the query is nested too deeply", source) from None
+        raise InputError(
+            "SPARQL syntax error: the query is nested too deeply for the parser "
+            "(or nests a SERVICE inside a SERVICE)",
+            source,
+        ) from None
     try:
         query = translateQuery(tree, initNs=resources.PREFIXES)
+    except RecursionError:
+        raise InputError("SPARQL error: the query is nested too deeply", source) from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
     if not allow_service and any(

@@ -9,6 +9,7 @@ Exit codes: 0 success, 1 error in the input or while running, 2 usage error.
 from __future__ import annotations
 
 import os
+import re
 from importlib import import_module
 from typing import Any
 
@@ -24,11 +25,15 @@ COMMANDS = {
 """Command name -> ``module:function``; a new command is one line here."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 class CommandFailed(click.ClickException):
     """A library error shown as one line, with the library's exit code."""
 
     def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
+        one_line = " ".join(message.split("\n"))
+        super().__init__(_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", one_line))
         self.exit_code = exit_code
 
 
@@ -47,8 +52,11 @@ class LazyGroup(click.Group):
         return getattr(import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from cspo_graph.guard import guarded
+
         try:
-            return super().invoke(ctx)
+            with guarded():
+                return super().invoke(ctx)
         except CspoError as exc:
             raise CommandFailed(str(exc), exc.exit_code) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):

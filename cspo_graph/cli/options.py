@@ -56,3 +56,12 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def reason_option(command: F) -> F:
+    """``--reason rdfs|owlrl``: materialize entailments over the ontology before answering."""
+    return click.option(
+        "--reason",
+        type=click.Choice(["rdfs", "owlrl"], case_sensitive=False),
+        help="Materialize RDFS or OWL 2 RL entailments first (e.g. cspo:Person is then a foaf:Person).",
+    )(command)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option
+from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option
 
 
 @click.command()
@@ -20,6 +20,15 @@ from cspo_graph.cli.options import data_option, emit, format_option, output_opti
     help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
 )
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
+@reason_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query (with the writing of its results) after this long; 0 for no limit.",
+)
 @format_option
 @output_option
 def query(
@@ -28,6 +37,8 @@ def query(
     data: tuple[str, ...],
     params: tuple[str, ...],
     allow_service: bool,
+    reason: str | None,
+    timeout: float,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -42,9 +53,13 @@ def query(
       cspo-graph query queries/members.rq --format csv
       cspo-graph query posts --param person=cspo:RobertBrose
       cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
+      cspo-graph query -e 'SELECT ?who WHERE { ?who a foaf:Person }' --reason rdfs
+      cspo-graph query members --timeout 5
     """
+    from cspo_graph.deadline import call_with_deadline
     from cspo_graph.errors import UsageError
     from cspo_graph.formats import render
+    from cspo_graph.guard import allow_network
     from cspo_graph.library import resolve
     from cspo_graph.params import parse_param
     from cspo_graph.rdfio import load
@@ -58,8 +73,19 @@ def query(
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
     bindings = dict(parse_param(spec) for spec in params)
-    result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
-    emit(render(result, fmt.lower()), output)
+    if allow_service:
+        allow_network()
+    dataset = load(data)
+
+    def answer() -> str:
+        if reason:
+            from cspo_graph.reasoning import materialize
+
+            materialize(dataset, reason.lower())
+        result = run_query(dataset, text, params=bindings, allow_service=allow_service, source=source)
+        return render(result, fmt.lower())
+
+    emit(call_with_deadline(answer, timeout or None, what=source), output)
 
 
 @click.command()
