@@ -55,12 +55,12 @@ def call_with_deadline(work: Callable[[], T], seconds: float | None, *, what: st
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise QueryTimeout(f"{what}: the query ran longer than its time limit of {seconds:g} s and was stopped")
+            raise QueryTimeout(f"{what}: the query ran past its time limit of {seconds:g} s and was stopped")
         try:
             status, value = receiver.recv()
         except EOFError:
             child.join()
-            raise CspoError(f"{what}: the query process ended abnormally (exit code {child.exitcode})") from None
+            raise CspoError(f"{what}: the query process died (exit code {child.exitcode})") from None
     finally:
         if child.is_alive():
             child.kill()

@@ -186,7 +186,7 @@ def _syntax_error(exc: SyntaxError, path: Path) -> InputError:
         message = match[1]
     elif "LoadDocumentCallback" in message:
         shipped = ", ".join(resources.JSONLD_CONTEXTS)
-        message = f"remote JSON-LD contexts are never fetched: inline the context or use a shipped one ({shipped})"
+        message = f"remote JSON-LD contexts are never fetched: inline it or use a shipped one ({shipped})"
     return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno, exc.offset)
 
 
