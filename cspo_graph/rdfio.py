@@ -284,3 +284,19 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
             )
         dataset.addN(quads)
     return dataset
+
+
+def load_graph(paths: Sequence[str | Path] | None = None) -> rdflib.Graph:
+    """The union of the files' triples as one plain graph (for tools that treat datasets per graph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, namespace in resources.PREFIXES.items():
+        graph.bind(prefix, namespace)
+    convert = _TermConverter()
+    for path in expand(paths):
+        graph.addN(
+            (convert(q.subject, path), convert(q.predicate, path), convert(q.object, path), graph)
+            for q in parse_quads(path)
+        )
+    return graph

@@ -9,7 +9,9 @@ of their own, :data:`INFERRED_GRAPH`, so they can be told apart from stated ones
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import defaultdict
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from cspo_graph.errors import UsageError
 from cspo_graph.rdfio import GRAPH_BASE
@@ -27,27 +29,83 @@ PROFILES = {
 """``--reason`` value -> the owlrl closure class that implements it."""
 
 
-def materialize(dataset: rdflib.Dataset, profile: str) -> int:
-    """Add the entailments of ``profile`` (``rdfs`` or ``owlrl``) to ``dataset``; return how many.
+def _literal_key(literal: rdflib.Literal) -> tuple[Any, ...]:
+    """Literals with equal keys denote the same value: same language and text, or same datatype and value."""
+    if literal.language:
+        return ("lang", literal.language.lower(), str(literal))
+    try:
+        hash(literal.value)
+    except TypeError:
+        return ("lexical", literal.datatype, str(literal))
+    if literal.value is None:
+        return ("lexical", literal.datatype, str(literal))
+    return ("value", literal.datatype, literal.value)
 
-    The closure is computed over the union of the dataset's graphs, without
-    axiomatic or datatype triples (they add thousands of statements about the
-    vocabularies themselves and nothing about CSpO).
+
+@cache
+def _rdfs_semantics() -> type:
+    """owlrl's RDFS closure with its literal rule fixed.
+
+    owlrl copies every triple of a literal to each literal it deems the same value,
+    comparing Python values only: ``"Chance Saltzman"@en`` and ``"Chance Saltzman"``
+    count as one, so a person's English label became its ``foaf:name`` too. It also
+    compares every pair of literals (quadratic). Here literals are grouped by
+    language and datatype as well as value, in one pass.
+    """
+    import owlrl
+
+    class StrictLiteralsRDFS(owlrl.RDFS_Semantics):  # type: ignore[misc]
+        def one_time_rules(self) -> None:
+            groups: dict[tuple[Any, ...], list[rdflib.Literal]] = defaultdict(list)
+            for literal in self._literals():
+                groups[_literal_key(literal)].append(literal)
+            for same in groups.values():
+                for original in same:
+                    for other in same:
+                        if other is not original:
+                            for s, p, _ in self.graph.triples((None, None, original)):
+                                self.destination.add((s, p, other))
+
+    return StrictLiteralsRDFS
+
+
+def _semantics(profile: str) -> type:
+    import owlrl
+
+    if profile not in PROFILES:
+        raise UsageError(f"unknown reasoning profile {profile!r} (known: {', '.join(PROFILES)})")
+    return _rdfs_semantics() if profile == "rdfs" else getattr(owlrl, PROFILES[profile])
+
+
+def entailments(graph: rdflib.Graph, profile: str) -> list[tuple[rdflib.term.Node, ...]]:
+    """The triples that ``profile`` (``rdfs`` or ``owlrl``) entails from ``graph`` and it does not hold.
+
+    Axiomatic and datatype triples are left out (they add thousands of statements
+    about the vocabularies themselves and nothing about CSpO), and so are triples
+    about literals, which are not RDF.
     """
     import owlrl
     import rdflib
 
-    if profile not in PROFILES:
-        raise UsageError(f"unknown reasoning profile {profile!r} (known: {', '.join(PROFILES)})")
+    semantics = _semantics(profile)
+    closure = rdflib.Graph()
+    closure += graph
+    # improved_datatypes=False: owlrl's own literal converters reject valid xsd:gMonth and
+    # xsd:gDay values, log a traceback for each and stay installed in rdflib afterwards.
+    owlrl.DeductiveClosure(semantics, improved_datatypes=False).expand(closure)
+    return [triple for triple in closure - graph if not isinstance(triple[0], rdflib.Literal)]
+
+
+def materialize(dataset: rdflib.Dataset, profile: str) -> int:
+    """Add the entailments of ``profile`` over all of ``dataset`` to its graph :data:`INFERRED_GRAPH`.
+
+    Returns how many triples were added.
+    """
+    import rdflib
+
     stated = rdflib.Graph()
     stated += dataset.triples((None, None, None))
-    closure = rdflib.Graph()
-    closure += stated
-    # improved_datatypes=False: owlrl's own literal converters reject valid xsd:gMonth and
-    # xsd:gDay values (logging a traceback for each); rdflib's accept them.
-    owlrl.DeductiveClosure(getattr(owlrl, PROFILES[profile]), improved_datatypes=False).expand(closure)
     inferred = dataset.graph(rdflib.URIRef(INFERRED_GRAPH))
-    # Triples about literals (RDFS rule rdfs1 and the like) are not RDF and are left out.
-    new = [(s, p, o, inferred) for s, p, o in closure - stated if not isinstance(s, rdflib.Literal)]
-    dataset.addN(new)
+    new = entailments(stated, profile)
+    dataset.addN((s, p, o, inferred) for s, p, o in new)
     return len(new)

@@ -13,6 +13,7 @@ _SHIPPED = _PACKAGE / "_shipped"
 _ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
 
 ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
+SHAPES = _ROOT / "ontology" / "shapes.ttl"
 DATA = _ROOT / "data" / "triples.ttl"
 QUERIES = _ROOT / "queries"
 

@@ -21,6 +21,7 @@ from cspo_graph.errors import CspoError
 COMMANDS = {
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
+    "validate": "cspo_graph.cli.validate:validate",
 }
 """Command name -> ``module:function``; a new command is one line here."""
 

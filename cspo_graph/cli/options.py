@@ -65,3 +65,16 @@ def reason_option(command: F) -> F:
         type=click.Choice(["rdfs", "owlrl"], case_sensitive=False),
         help="Materialize RDFS or OWL 2 RL entailments first (e.g. cspo:Person is then a foaf:Person).",
     )(command)
+
+
+def report_format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` for a command that prints a report rather than query rows."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices, case_sensitive=False),
+        default=choices[0],
+        show_default=True,
+        help=f"Report format: {', '.join(choices)}.",
+    )
