@@ -12,7 +12,11 @@ from click.testing import CliRunner, Result
 from cspo_graph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = next(
+    (folder / "shared" / "seeds" for folder in REPO.parents if (folder / "shared" / "seeds").is_dir()),
+    REPO.parent / "shared" / "seeds",
+)
+"""The seed texts: ``shared/seeds`` beside the clone (as in CI) or above a worktree."""
 IN_CI = os.environ.get("CI") == "true"
 
 

@@ -149,7 +149,8 @@ CASES = [
     ),
     (
         ["PostHolding-variantOf"],
-        "INSERT DATA { cspo:BroseAsActingAssistantSecretary cspo:variantOf cspo:BroseOnDefendingInterestsInSpace }",
+        "INSERT DATA { cspo:BroseAsActingAssistantSecretary"
+        " cspo:variantOf cspo:BroseOnDefendingInterestsInSpace }",
         {("cspo:BroseAsActingAssistantSecretary", "PostHolding-variantOf")},
     ),
     (
@@ -427,7 +428,8 @@ def test_cli_conforms(cli):
 
 
 def test_cli_prints_label_path_and_message(cli, shipped_data, tmp_path):
-    broken = broken_copy(shipped_data, "DELETE WHERE { cspo:WhitingOnOpponentsSpeed cspo:speaker ?s }", tmp_path)
+    update = "DELETE WHERE { cspo:WhitingOnOpponentsSpeed cspo:speaker ?s }"
+    broken = broken_copy(shipped_data, update, tmp_path)
     result = cli("validate", "--data", str(broken))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -438,7 +440,10 @@ def test_cli_prints_label_path_and_message(cli, shipped_data, tmp_path):
 
 
 def test_cli_json_and_w3c_report(cli, shipped_data, tmp_path):
-    update = 'DELETE WHERE { cspo:CSpO schema:foundingDate ?d } ; INSERT DATA { cspo:CSpO schema:foundingDate "2018" }'
+    update = (
+        "DELETE WHERE { cspo:CSpO schema:foundingDate ?d } ;"
+        'INSERT DATA { cspo:CSpO schema:foundingDate "2018" }'
+    )
     broken = broken_copy(shipped_data, update, tmp_path)
     result = cli("validate", "--data", str(broken), "--format", "json")
     assert result.exit_code == 1
@@ -465,7 +470,8 @@ def test_cli_json_and_w3c_report(cli, shipped_data, tmp_path):
 
 
 def test_cli_inverse_path_is_shown_in_sparql_syntax(cli, shipped_data, tmp_path):
-    broken = broken_copy(shipped_data, "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f }", tmp_path)
+    update = "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f }"
+    broken = broken_copy(shipped_data, update, tmp_path)
     result = cli("validate", "--data", str(broken))
     assert "cspo:FrenchSpaceCommandHeadquarters" in result.output
     assert "(^org:hasPrimarySite|^org:hasSite):" in result.output

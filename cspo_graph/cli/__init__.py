@@ -19,6 +19,7 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
     "validate": "cspo_graph.cli.validate:validate",
