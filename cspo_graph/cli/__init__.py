@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 error in the input or while running, 2 usage error.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from importlib import import_module
@@ -25,6 +26,10 @@ COMMANDS = {
     "validate": "cspo_graph.cli.validate:validate",
 }
 """Command name -> ``module:function``; a new command is one line here."""
+
+# rdflib logs a traceback when a literal does not fit its datatype ("abc"^^xsd:integer);
+# such a literal stays in the data as it is, and `cspo-graph validate` reports it.
+logging.getLogger("rdflib").addHandler(logging.NullHandler())
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

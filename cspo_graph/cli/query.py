@@ -61,7 +61,7 @@ def query(
     from cspo_graph.formats import render
     from cspo_graph.guard import allow_network
     from cspo_graph.library import resolve
-    from cspo_graph.params import parse_param
+    from cspo_graph.params import parse_params
     from cspo_graph.rdfio import load
     from cspo_graph.sparql import run_query
 
@@ -72,7 +72,7 @@ def query(
     else:
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
-    bindings = dict(parse_param(spec) for spec in params)
+    bindings = parse_params(params)
     if allow_service:
         allow_network()
     dataset = load(data)
