@@ -123,3 +123,6 @@ def _evaluate(
         return result_from_rdflib(result)
     except RecursionError:
         raise CspoError(f"{source}: the query is nested too deeply to evaluate") from None
+    except OSError as exc:  # only SERVICE reaches the network, and only when allowed
+        reason = getattr(exc, "reason", None) or exc
+        raise CspoError(f"{source}: a SERVICE endpoint could not be queried: {reason}") from None
