@@ -15,7 +15,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from cspo_graph import resources
-from cspo_graph.errors import UsageError
+from cspo_graph.errors import CspoError, UsageError
 from cspo_graph.results import QueryResult, Term, term_to_rdflib
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv", "xml")
@@ -163,7 +163,10 @@ def _graph(result: QueryResult, fmt: str) -> str:
         graph.bind(prefix, namespace)
     for triple in result.triples:
         graph.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
-    return graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
+    try:
+        return graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
+    except RecursionError:
+        raise CspoError(f"the result is nested too deeply to write as {fmt}; --format nt writes it") from None
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:
