@@ -36,7 +36,8 @@ def run_limited(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_a_write_that_fails_half_way_keeps_the_old_file(tmp_path):
     out = tmp_path / "all.csv"
     out.write_text("the old results\n")
-    result = run_limited("query", "-e", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "-o", str(out), cwd=tmp_path)
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    result = run_limited("query", "-e", everything, "--format", "csv", "-o", str(out), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == f"Error: {out}: cannot write: File too large\n"
     assert out.read_text() == "the old results\n"
