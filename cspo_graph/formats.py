@@ -23,6 +23,26 @@ RDF_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "n3")
 OUTPUT_FORMATS = TABLE_FORMATS + RDF_FORMATS
 """Every value ``--format`` accepts."""
 
+RESULT_MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "table": "text/plain",
+}
+"""The media type of each SELECT/ASK format (the W3C ones first, in order of preference)."""
+
+GRAPH_MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "n3": "text/n3",
+}
+"""The media type of each CONSTRUCT/DESCRIBE format (in order of preference)."""
+
 _GRAPH_SERIALIZERS = {
     "table": "turtle",
     "ttl": "turtle",
@@ -181,3 +201,10 @@ def render(result: QueryResult, fmt: str = "table") -> str:
             f"{', '.join(TABLE_FORMATS)}"
         )
     return _TABULAR[fmt](result)
+
+
+def media_type(kind: str, fmt: str) -> str:
+    """The media type of a ``kind`` (SELECT, ASK, CONSTRUCT) result rendered in format ``fmt``."""
+    if kind == "CONSTRUCT":
+        return GRAPH_MEDIA_TYPES[{"table": "ttl", "turtle": "ttl", "json": "jsonld"}.get(fmt, fmt)]
+    return RESULT_MEDIA_TYPES[fmt]

@@ -20,6 +20,7 @@ from cspo_graph.errors import CspoError
 COMMANDS = {
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
+    "serve": "cspo_graph.cli.serve:serve",
 }
 """Command name -> ``module:function``; a new command is one line here."""
 
