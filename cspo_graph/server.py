@@ -305,7 +305,7 @@ def bind(host: str, port: int) -> socket.socket:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         return socket.create_server((host, port), family=family)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise CspoError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def url_of(sock: socket.socket) -> str:

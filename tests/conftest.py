@@ -79,3 +79,40 @@ def page(browser):
     new_page.on("request", lambda request: new_page.requests.append(request.url))
     yield new_page
     context.close()
+
+
+SERVER_TIMEOUT = 2.0
+SERVER_MAX_BODY = 64 << 10
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """A real ``cspo-graph serve`` (uvicorn) on a free loopback port; its base URL, e.g. http://127.0.0.1:PORT/."""
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0"]
+    command += ["--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)]
+    log = tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        first_line = process.stdout.readline()
+        if " at http://127.0.0.1:" not in first_line:
+            process.kill()
+            process.wait()
+            log.seek(0)
+            pytest.fail(f"serve did not start: {first_line}{log.read()}")
+        url = first_line.split(" at ")[1].split()[0]
+        with urllib.request.urlopen(url + "queries", timeout=30) as response:
+            assert response.status == 200
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
