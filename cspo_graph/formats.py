@@ -172,7 +172,8 @@ _TABULAR: dict[str, Callable[[QueryResult], str]] = {
 def _graph(result: QueryResult, fmt: str) -> str:
     import rdflib
 
-    graph = rdflib.Graph()
+    quads = fmt in ("nq", "trig")  # quad formats need a dataset; the triples go in its default graph
+    graph = rdflib.Dataset() if quads else rdflib.Graph()
     for prefix, namespace in resources.PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in result.triples:

@@ -137,6 +137,10 @@ async def _library_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(error_message(exc) + "\n", status_code=error_status(exc))
 
 
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse(f"unexpected {type(exc).__name__}: {exc}\n", status_code=500)
+
+
 class Endpoint:
     """The SPARQL answering part of the app: one dataset, the library, the limits."""
 
@@ -181,9 +185,7 @@ class Endpoint:
                 raise UsageError(f"{name} is not supported here; name graphs with FROM / FROM NAMED")
         texts = params.getlist("query")
         if len(texts) != 1:
-            raise UsageError(
-                "give exactly one query: a 'query' parameter or an application/sparql-query body"
-            )
+            raise UsageError("give exactly one query: a 'query' parameter or an application/sparql-query body")
         return await self.answer(texts[0], accept=request.headers.get("accept"), fmt=params.get("format"))
 
     async def protocol_params(self, request: Request) -> MultiDict:
@@ -295,7 +297,7 @@ def create_app(dataset: rdflib.Graph, *, limits: Limits | None = None, host: str
     return Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=allowed)],
-        exception_handlers={CspoError: _library_error},
+        exception_handlers={CspoError: _library_error, Exception: _unexpected_error},
     )
 
 

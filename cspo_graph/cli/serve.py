@@ -8,12 +8,8 @@ from cspo_graph.cli.options import data_option
 
 
 @click.command()
-@click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default)."
-)
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one)."
-)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
 @data_option
 @click.option(
     "--timeout",
@@ -57,8 +53,6 @@ def serve(host: str, port: int, data: tuple[str, ...], timeout: float, max_body:
     if host in LOOPBACK_HOSTS:
         click.echo(f"cspo-graph: listening on {host} only: other machines cannot connect (see --host)")
     else:
-        click.echo(
-            f"cspo-graph: WARNING: listening on {host}: other machines that reach it can query the data"
-        )
+        click.echo(f"cspo-graph: WARNING: listening on {host}: other machines that reach it can query the data")
     click.echo("cspo-graph: press Ctrl+C to stop")
     run_server(app, sock, limits)
