@@ -95,24 +95,23 @@ def server_url():
 
     command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0"]
     command += ["--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)]
-    log = tempfile.TemporaryFile("w+")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
-    try:
-        first_line = process.stdout.readline()
-        if " at http://127.0.0.1:" not in first_line:
-            process.kill()
-            process.wait()
-            log.seek(0)
-            pytest.fail(f"serve did not start: {first_line}{log.read()}")
-        url = first_line.split(" at ")[1].split()[0]
-        with urllib.request.urlopen(url + "queries", timeout=30) as response:
-            assert response.status == 200
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            first_line = process.stdout.readline()
+            if " at http://127.0.0.1:" not in first_line:
+                process.kill()
+                process.wait()
+                log.seek(0)
+                pytest.fail(f"serve did not start: {first_line}{log.read()}")
+            url = first_line.split(" at ")[1].split()[0]
+            with urllib.request.urlopen(url + "queries", timeout=30) as response:
+                assert response.status == 200
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
