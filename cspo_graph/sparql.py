@@ -85,17 +85,30 @@ def run_query(
     params: Mapping[str, rdflib.term.Node] | None = None,
     allow_service: bool = False,
     source: str = "<query>",
+    timeout: float | None = None,
 ) -> QueryResult:
-    """Run a SPARQL query over ``dataset`` and return an engine-neutral result."""
-    import rdflib.plugins.sparql as rdflib_sparql
-    from rdflib.term import Variable
+    """Run a SPARQL query over ``dataset`` and return an engine-neutral result.
 
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    With ``timeout`` (seconds) the query is evaluated in a child process that is
+    killed when the time is up, raising :class:`cspo_graph.errors.QueryTimeout`.
+    """
+    from cspo_graph.deadline import call_with_deadline
+
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})
     unknown = sorted(set(bindings) - query_variables(query))
     if unknown:
         raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+    return call_with_deadline(lambda: _evaluate(dataset, query, bindings, source), timeout, what=source)
+
+
+def _evaluate(
+    dataset: rdflib.Graph, query: Query, bindings: Mapping[str, rdflib.term.Node], source: str
+) -> QueryResult:
+    import rdflib.plugins.sparql as rdflib_sparql
+    from rdflib.term import Variable
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
         result = dataset.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         return result_from_rdflib(result)
