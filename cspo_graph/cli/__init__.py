@@ -20,6 +20,8 @@ from cspo_graph.errors import CspoError
 COMMANDS = {
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
+    "graph": "cspo_graph.cli.graph:graph",
+    "analyze": "cspo_graph.cli.graph:analyze",
     "serve": "cspo_graph.cli.serve:serve",
 }
 """Command name -> ``module:function``; a new command is one line here."""
