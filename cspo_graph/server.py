@@ -8,11 +8,18 @@ Routes:
   :func:`cspo_graph.formats.render`, so the endpoint and the CLI answer alike;
 - ``/queries`` (the library as JSON) and ``/queries/NAME`` (run a library query by
   name; other URL parameters bind its variables, typed as ``--param`` values);
+- ``/graph/views`` (the graph views of :mod:`cspo_graph.views`) and ``/graph``
+  (``?view=NAME``, or a CONSTRUCT ``query=``): the nodes and edges the page draws,
+  as :func:`cspo_graph.html.page_data` gives them;
 - ``/``: the web page (query editor, results table, downloads, graph), served with
-  its assets by this app alone: no CDN, so it works with no network.
+  its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
+  graph``): no CDN, so it works with no network.
 
 Every query goes through :func:`cspo_graph.sparql.run_query`, which refuses
-updates and SERVICE. Requests are bounded (body and URL size, concurrent queries).
+updates and SERVICE. Each request's work (query, rendering, view building) runs
+in a worker thread under :func:`cspo_graph.deadline.call_with_deadline`: a forked
+child that is killed at the time limit (HTTP 503), so a runaway query stops and
+the server keeps serving. Requests are bounded (body and URL size, concurrent work).
 
 Why Starlette on uvicorn for the HTTP layer:
 
@@ -52,7 +59,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cspo_graph import resources
-from cspo_graph.errors import CspoError, InputError, UsageError
+from cspo_graph.deadline import call_with_deadline
+from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
 from cspo_graph.formats import OUTPUT_FORMATS, media_type, render
 from cspo_graph.library import NamedQuery, query_library
 from cspo_graph.negotiation import NotAcceptable, choose_format
@@ -63,6 +71,8 @@ if TYPE_CHECKING:
     import rdflib
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+    from cspo_graph.views import View
+
 WEB = Path(__file__).resolve().parent / "web"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -70,6 +80,7 @@ ERROR_STATUS: dict[type[Exception], int] = {
     ReadOnlyError: 403,
     ServiceRefused: 403,
     NotAcceptable: 406,
+    QueryTimeout: 503,
     InputError: 400,
     UsageError: 400,
     CspoError: 400,
@@ -162,8 +173,6 @@ class Endpoint:
         source: str = "query",
     ) -> Response:
         """Run ``text`` in a worker thread and write the result in the requested format."""
-        from anyio import to_thread
-
         if fmt is not None and fmt.lower() not in OUTPUT_FORMATS:
             raise UsageError(f"unknown format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
 
@@ -172,8 +181,16 @@ class Endpoint:
             chosen = fmt.lower() if fmt else choose_format(accept, result.kind)
             return render(result, chosen), media_type(result.kind, chosen)
 
-        body, media = await to_thread.run_sync(work, limiter=self._workers)
+        body, media = await self.bounded(work, source)
         return Response(body, media_type=media, headers={"vary": "Accept"})
+
+    async def bounded(self, work: Callable[[], Any], what: str) -> Any:
+        """``work()`` in a worker thread, stopped at the time limit (:class:`QueryTimeout`)."""
+        from anyio import to_thread
+
+        return await to_thread.run_sync(
+            lambda: call_with_deadline(work, self.limits.timeout, what=what), limiter=self._workers
+        )
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol query operation."""
@@ -246,6 +263,34 @@ class Endpoint:
             source=f"queries/{name}.rq",
         )
 
+    async def list_views(self, request: Request) -> Response:
+        """``/graph/views``: the graph views the page offers."""
+        from cspo_graph.views import VIEWS
+
+        return JSONResponse(
+            [{"name": v.name, "title": v.title, "description": v.description} for v in VIEWS.values()]
+        )
+
+    async def graph(self, request: Request) -> Response:
+        """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
+        from cspo_graph.views import View, view_named
+
+        params = await self.protocol_params(request)
+        texts, names = params.getlist("query"), params.getlist("view")
+        if len(texts) + len(names) != 1:
+            raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
+        view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
+        return JSONResponse(await self.bounded(lambda: draw(self.dataset, view), view.source))
+
+
+def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
+    """A view's nodes, edges and legend, with its title and description."""
+    from cspo_graph.html import page_data
+    from cspo_graph.views import build
+
+    graph = build(dataset, view)
+    return {"title": view.title, "description": view.description, **page_data(graph)}
+
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
@@ -269,12 +314,22 @@ def _file(path: Path) -> Callable[[Request], Awaitable[Response]]:
     return serve_file
 
 
-def vendor_files() -> dict[str, Path]:
-    """The third-party assets the page loads, by the name it asks for (vis-network, from pyvis)."""
-    import pyvis
+def vendor_routes() -> list[Route]:
+    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.html.vis_network`)."""
+    from cspo_graph.html import vis_network
 
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    return {"vis-network.min.js": lib / "vis-network.min.js", "vis-network.css": lib / "vis-network.css"}
+    script, style = vis_network()
+
+    def asset(text: str, media: str) -> Callable[[Request], Awaitable[Response]]:
+        async def serve_asset(request: Request) -> Response:
+            return Response(text, media_type=media, headers={"cache-control": "max-age=3600"})
+
+        return serve_asset
+
+    return [
+        Route("/vendor/vis-network.min.js", asset(script, "text/javascript")),
+        Route("/vendor/vis-network.css", asset(style, "text/css")),
+    ]
 
 
 async def _prefixes(request: Request) -> Response:
@@ -291,7 +346,9 @@ def create_app(dataset: rdflib.Graph, *, limits: Limits | None = None, host: str
         Route("/queries", endpoint.list_queries),
         Route("/queries/{name}", endpoint.run_named),
         Route("/prefixes", _prefixes),
-        *(Route(f"/vendor/{name}", _file(path)) for name, path in vendor_files().items()),
+        Route("/graph/views", endpoint.list_views),
+        Route("/graph", endpoint.graph, methods=["GET", "POST"]),
+        *vendor_routes(),
         Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
     ]
     return Starlette(

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -40,7 +40,7 @@ def main() -> None:
             if args.view:
                 page.wait_for_selector(f"#view option[value='{args.view}']", state="attached")
                 page.select_option("#view", args.view)
-                page.wait_for_function("document.getElementById('graph-status').textContent.includes('nodes')")
+                expect(page.locator("#graph-status")).to_contain_text("nodes", timeout=30000)
                 page.wait_for_timeout(3000)  # let the layout settle
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=args.out, full_page=True)

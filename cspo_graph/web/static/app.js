@@ -9,7 +9,7 @@ const DOWNLOADS = {
 };
 const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-const state = { library: new Map(), prefixes: {}, network: null };
+const state = { library: new Map(), prefixes: {}, network: null, construct: null };
 const $ = (id) => document.getElementById(id);
 
 function element(tag, text, className) {
@@ -81,6 +81,7 @@ async function run() {
       showTable(["subject", "predicate", "object"], triples.map((t) => t.map(cellText)));
       setStatus(`${triples.length} triple${triples.length === 1 ? "" : "s"} · ${seconds} s`);
       showDownloads("CONSTRUCT", text);
+      state.construct = text;
       if (!$("view").value) drawQueryGraph(text);
     } else if ("boolean" in body) {
       showTable(["answer"], [[String(body.boolean)]]);
@@ -136,6 +137,7 @@ function showTable(header, rows) {
   const body = $("results").tBodies[0];
   head.replaceChildren();
   body.replaceChildren();
+  $("results-hint").hidden = header.length > 0;
   if (!header.length) return;
   const headRow = head.insertRow();
   for (const name of header) headRow.append(element("th", name));
@@ -181,25 +183,79 @@ async function drawQueryGraph(text) {
 
 async function drawView(name) {
   if (name) await drawGraph(fetchOk(`/graph?${new URLSearchParams({ view: name })}`));
+  else if (state.construct) await drawQueryGraph(state.construct);
 }
 
-function tooltip(text) {
-  return text ? element("div", text, "tooltip") : undefined;
+// A tooltip as DOM nodes (vis-network shows an element as it is): heading, details, sources.
+function tooltip(heading, subheading, item) {
+  const box = element("div", undefined, "tooltip");
+  box.append(element("strong", heading));
+  if (subheading) box.append(element("div", subheading, "tooltip-kind"));
+  for (const [name, value] of item.details || []) {
+    const line = element("div");
+    line.append(element("span", `${name}: `, "tooltip-name"), value);
+    box.append(line);
+  }
+  if ((item.sources || []).length) box.append(element("div", `Sources: ${item.sources.join("; ")}`, "tooltip-kind"));
+  return box;
+}
+
+const shorten = (text) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+
+function showLegend(families) {
+  const legend = $("legend");
+  legend.replaceChildren();
+  for (const family of families) {
+    const glyph = element("span", family.glyph, "glyph");
+    glyph.style.color = family.color;
+    const item = element("span", undefined, "legend-item");
+    item.append(glyph, `${family.name} (${family.count})`);
+    legend.append(item);
+  }
 }
 
 async function drawGraph(request) {
   $("graph-status").textContent = "Drawing…";
   try {
     const data = await (await request).json();
-    const nodes = data.nodes.map((n) => ({ ...n, title: tooltip(n.title) }));
-    const edges = data.edges.map((e) => ({ ...e, title: tooltip(e.title) }));
+    const labels = new Map(data.nodes.map((n) => [n.id, n.label]));
+    const nodes = data.nodes.map((n) => ({
+      id: n.id, label: shorten(n.label), group: n.family, value: n.degree,
+      title: tooltip(n.label, n.kind ? `${n.family} · ${n.kind}` : n.family, n),
+    }));
+    const edges = data.edges.map((e, index) => ({
+      id: index, from: e.from, to: e.to, label: shorten(e.label),
+      title: tooltip(e.title, `${labels.get(e.from)} → ${labels.get(e.to)}`, e),
+    }));
+    const groups = Object.fromEntries(data.families.map((f) => [f.name, {
+      shape: f.shape, color: { background: f.color, border: f.border },
+    }]));
     if (state.network) state.network.destroy();
-    state.network = new vis.Network($("network"), { nodes, edges }, data.options || {});
+    state.network = new vis.Network($("network"), { nodes, edges }, { ...GRAPH_OPTIONS, groups });
+    state.network.once("stabilizationIterationsDone", () => state.network.setOptions({ physics: false }));
+    showLegend(data.families);
+    $("graph-title").textContent = data.title;
     $("graph-status").textContent = `${nodes.length} nodes · ${edges.length} edges`;
   } catch (error) {
     $("graph-status").textContent = error.message;
   }
 }
+
+const GRAPH_OPTIONS = {
+  nodes: { scaling: { min: 10, max: 32 }, font: { size: 14, strokeWidth: 4, strokeColor: "#fff" } },
+  edges: {
+    arrows: { to: { enabled: true, scaleFactor: 0.5 } },
+    color: { color: "#a7adb8", highlight: "#39404d" },
+    font: { size: 11, color: "#5b6270", strokeWidth: 3, strokeColor: "#fff" },
+    smooth: { type: "continuous" },
+  },
+  physics: {
+    solver: "forceAtlas2Based",
+    forceAtlas2Based: { gravitationalConstant: -90, springLength: 100, avoidOverlap: 0.5 },
+    stabilization: { iterations: 600, fit: true },
+  },
+  interaction: { hover: true, tooltipDelay: 120 },
+};
 
 // ---- wiring
 
