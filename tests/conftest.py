@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,20 +86,14 @@ def page(browser):
     context.close()
 
 
-SERVER_TIMEOUT = 2.0
+SERVER_TIMEOUT = 10.0
 SERVER_MAX_BODY = 64 << 10
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """A real ``cspo-graph serve`` (uvicorn) on a free loopback port; its base URL, e.g. http://127.0.0.1:PORT/."""
-    import subprocess
-    import sys
-    import tempfile
-    import urllib.request
-
-    command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0"]
-    command += ["--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)]
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port; yield its base URL."""
+    command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0", *options]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
         try:
@@ -115,3 +114,10 @@ def server_url():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """The base URL (http://127.0.0.1:PORT/) of a server on the built-in data, with a short time limit."""
+    with serving("--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)) as url:
+        yield url

@@ -347,17 +347,26 @@ def test_serve_says_where_it_listens_and_fails_cleanly_on_a_busy_port(cli):
 # ---- a client nobody here wrote
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
-def test_sparqlwrapper_gets_the_library_answers(server_url, cli, method):
+def test_sparqlwrapper_gets_the_library_answers(server_url, cli):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     for named in LIBRARY:
         client = SPARQLWrapper(server_url + "sparql")
-        client.setMethod(method)
         client.setQuery(named.text)
         client.setReturnFormat(JSON)
         answer = client.query().convert()
         assert rows(json.dumps(answer)) == rows(cli("query", named.name, "--format", "json").output), named.name
+
+
+def test_sparqlwrapper_posts_and_reads_csv(server_url):
+    from SPARQLWrapper import CSV, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(server_url + "sparql")
+    client.setMethod(POST)
+    client.setQuery(query_text("founders"))
+    client.setReturnFormat(CSV)
+    text = client.query().convert().decode()
+    assert [row["nation"] for row in csv.DictReader(io.StringIO(text))] == FOUNDERS
 
 
 def test_sparqlwrapper_gets_a_construct_graph(server_url, cli):
