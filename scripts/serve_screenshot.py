@@ -31,7 +31,7 @@ def main() -> None:
         url = server.stdout.readline().split(" at ")[1].split()[0]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(url)
             page.wait_for_selector(f"#library option[value='{args.query}']", state="attached")
             page.select_option("#library", args.query)

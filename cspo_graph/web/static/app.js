@@ -166,11 +166,15 @@ function showDownloads(kind, text) {
 
 async function loadViews() {
   const views = await fetchOk("/graph/views").then((r) => r.json());
+  const group = element("optgroup");
+  group.label = "Views of the whole graph";
   for (const view of views) {
-    const option = element("option", `view: ${view.name}: ${view.title}`);
+    const option = element("option", view.title);
     option.value = view.name;
-    $("view").append(option);
+    option.title = view.description;
+    group.append(option);
   }
+  $("view").append(group);
 }
 
 async function drawQueryGraph(text) {
@@ -234,7 +238,7 @@ async function drawGraph(request) {
     state.network = new vis.Network($("network"), { nodes, edges }, { ...GRAPH_OPTIONS, groups });
     state.network.once("stabilizationIterationsDone", () => state.network.setOptions({ physics: false }));
     showLegend(data.families);
-    $("graph-title").textContent = data.title;
+    $("graph-caption").textContent = data.description || "The graph of your CONSTRUCT query's result.";
     $("graph-status").textContent = `${nodes.length} nodes · ${edges.length} edges`;
   } catch (error) {
     $("graph-status").textContent = error.message;
@@ -242,16 +246,16 @@ async function drawGraph(request) {
 }
 
 const GRAPH_OPTIONS = {
-  nodes: { scaling: { min: 10, max: 32 }, font: { size: 14, strokeWidth: 4, strokeColor: "#fff" } },
+  nodes: { scaling: { min: 12, max: 36 }, font: { size: 16, strokeWidth: 4, strokeColor: "#fff" } },
   edges: {
     arrows: { to: { enabled: true, scaleFactor: 0.5 } },
     color: { color: "#a7adb8", highlight: "#39404d" },
-    font: { size: 11, color: "#5b6270", strokeWidth: 3, strokeColor: "#fff" },
+    font: { size: 12, color: "#5b6270", strokeWidth: 3, strokeColor: "#fff" },
     smooth: { type: "continuous" },
   },
   physics: {
     solver: "forceAtlas2Based",
-    forceAtlas2Based: { gravitationalConstant: -90, springLength: 100, avoidOverlap: 0.5 },
+    forceAtlas2Based: { gravitationalConstant: -150, centralGravity: 0.015, springLength: 120, avoidOverlap: 0.6 },
     stabilization: { iterations: 600, fit: true },
   },
   interaction: { hover: true, tooltipDelay: 120 },
