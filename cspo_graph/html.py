@@ -102,7 +102,8 @@ def page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     from cspo_graph.analytics import degrees
 
     degree = degrees(graph)
-    family = {node: f if (f := data.get("family")) in STYLES else "Other" for node, data in graph.nodes(data=True)}
+    family = {node: data.get("family", "Other") for node, data in graph.nodes(data=True)}
+    family = {node: name if name in STYLES else "Other" for node, name in family.items()}
     counts = Counter(family.values())
     families = [
         {

@@ -184,6 +184,7 @@ PROPERTY_NAMES = {
         "org:organization": "organization",
         "org:memberDuring": "member during",
         "org:hasPrimarySite": "primary site",
+        "prov:wasDerivedFrom": "source",
     }.items()
 }
 """Display names of the properties the ontology does not label itself."""
@@ -238,6 +239,23 @@ def _node_id(node: Node) -> str:
     return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
 
+def _flat(data: rdflib.Graph) -> rdflib.Graph:
+    """The triples of a dataset (its union graph) in one plain graph, which answers the
+    many small look-ups of a view quicker than the dataset."""
+    import rdflib
+
+    flat = rdflib.Graph()
+    flat.addN((s, p, o, flat) for s, p, o in data.triples((None, None, None)))
+    return flat
+
+
+@cache
+def _shipped_ontology() -> rdflib.Graph:
+    from cspo_graph.rdfio import load
+
+    return load([resources.ONTOLOGY])
+
+
 class Lookup:
     """Labels, classes, details and sources of resources, read from the loaded data.
 
@@ -248,15 +266,10 @@ class Lookup:
     def __init__(self, data: rdflib.Graph) -> None:
         import rdflib
 
-        self.data = data
+        self.data = _flat(data)
         self._literal = rdflib.Literal
         ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
-        if ontology in data:
-            self.schema = data
-        else:
-            from cspo_graph.rdfio import load
-
-            self.schema = load([resources.ONTOLOGY])
+        self.schema = self.data if ontology in self.data else _flat(_shipped_ontology())
         self._families: dict[str, str] = {}
 
     def values(self, node_id: str, path: str) -> list[Node]:
@@ -409,23 +422,38 @@ def build(data: rdflib.Graph, view: View | str = DEFAULT_VIEW) -> nx.MultiDiGrap
     result = run_query(data, view.query, source=view.source)
     if result.kind != "CONSTRUCT":
         raise InputError(f"a view needs a CONSTRUCT query, not a {result.kind} query", view.source)
-    links = rdflib.Graph()  # filled in a fixed order, so that nodes and edges always come out in one
-    for triple in sorted(result.triples, key=lambda t: [term.n3() for term in t]):
+    links = rdflib.Graph()
+    for triple in result.triples:
         if triple[2].kind != "literal":
             links.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
     if not links:
         raise InputError("the view's query links no two resources: there is nothing to draw", view.source)
     lookup = Lookup(data)
+
+    def edge_attributes(_: Node, p: Node, __: Node) -> dict[str, str]:
+        return {"key": str(p), "predicate": str(p), "label": lookup.property_name(str(p))}
+
     graph = rdflib_to_networkx_multidigraph(
         links,
-        edge_attrs=lambda _, p, __: {"key": str(p), "predicate": str(p), "label": lookup.property_name(str(p))},
+        edge_attrs=edge_attributes,
         transform_s=_node_id,
         transform_o=_node_id,
     )
     _collapse(graph, lookup)
     _describe(graph, lookup)
     graph.graph.update(name=view.name, title=view.title, description=view.description)
-    return graph
+    return _in_order(graph)
+
+
+def _in_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph with its nodes and edges sorted, so that a view always comes out the same
+    (an rdflib graph iterates its triples in an order that changes from run to run)."""
+    import networkx as nx
+
+    ordered = nx.MultiDiGraph(**graph.graph)
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda node: node[0]))
+    ordered.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3]))
+    return ordered
 
 
 def _collapse(graph: nx.MultiDiGraph, lookup: Lookup) -> None:
