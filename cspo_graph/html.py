@@ -52,7 +52,7 @@ STYLES: dict[str, Style] = {
     "Membership": Style("diamond", "#a0cbe8", "#6d9bbb"),
     "Other": Style("dot", "#d3d3d3", "#9a9a9a"),
 }
-"""Colour and shape per family (see :data:`cspo_graph.views.FAMILIES`)."""
+"""Colour and shape per family (see :data:`cspo_graph.describe.FAMILIES`)."""
 
 GLYPHS = {"dot": "●", "square": "■", "star": "★", "hexagon": "⬢", "diamond": "◆", "triangle": "▲",
           "triangleDown": "▼"}  # fmt: skip
