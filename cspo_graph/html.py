@@ -52,7 +52,7 @@ STYLES: dict[str, Style] = {
     "Membership": Style("diamond", "#a0cbe8", "#6d9bbb"),
     "Other": Style("dot", "#d3d3d3", "#9a9a9a"),
 }
-"""Colour and shape per family (see :data:`cspo_graph.views.FAMILIES`)."""
+"""Colour and shape per family (see :data:`cspo_graph.describe.FAMILIES`)."""
 
 GLYPHS = {"dot": "●", "square": "■", "star": "★", "hexagon": "⬢", "diamond": "◆", "triangle": "▲",
           "triangleDown": "▼"}  # fmt: skip
@@ -102,7 +102,8 @@ def page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     from cspo_graph.analytics import degrees
 
     degree = degrees(graph)
-    family = {node: f if (f := data.get("family")) in STYLES else "Other" for node, data in graph.nodes(data=True)}
+    family = {node: data.get("family", "Other") for node, data in graph.nodes(data=True)}
+    family = {node: name if name in STYLES else "Other" for node, name in family.items()}
     counts = Counter(family.values())
     families = [
         {

@@ -16,11 +16,12 @@ and are left out. Then:
   statement's quote is what a reader looks for (and one speaker's two statements
   at one meeting would be two overlapping edges), and a delegation joins three
   or more things (nation, meeting, leaders).
-- every node gets what a reader needs to know it from the data itself: ``label``,
-  ``family`` (the broad class that sets its colour and shape: Person, Nation,
-  Post...), ``kind`` (its most specific classes), ``details`` (``[name, value]``
-  pairs: its properties, the facts that point at it, each source's wording) and
-  ``sources`` (each source document by title and publisher).
+- every node gets what a reader needs to know it, read from the data by
+  :class:`cspo_graph.describe.Lookup`: ``label``, ``family`` (the broad class
+  that sets its colour and shape: Person, Nation, Post...), ``kind`` (its most
+  specific classes), ``details`` (``[name, value]`` pairs: its properties, the
+  facts that point at it, each source's wording) and ``sources`` (each source
+  document by title and publisher).
 - the graph's ``title``, ``description`` and ``sources`` say what the view shows
   and where its facts come from.
 
@@ -31,27 +32,18 @@ written here on top of its output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cspo_graph import resources
+from cspo_graph.describe import Lookup, id_of, iri
 from cspo_graph.errors import InputError, UsageError
-from cspo_graph.formats import compact
-from cspo_graph.results import Term
 
 if TYPE_CHECKING:
     import networkx as nx
     import rdflib
     from rdflib.term import Node
-
-
-def iri(name: str) -> str:
-    """The full IRI of a prefixed name such as ``cspo:Person``."""
-    prefix, _, local = name.partition(":")
-    return resources.PREFIXES[prefix] + local
 
 
 @dataclass(frozen=True)
@@ -142,206 +134,6 @@ WHERE {
 
 DEFAULT_VIEW = "all"
 
-FAMILIES: tuple[tuple[str, str], ...] = tuple(
-    (name, iri(cls))
-    for name, cls in (
-        ("Person", "cspo:Person"),
-        ("Nation", "cspo:Nation"),
-        ("Initiative", "cspo:Initiative"),
-        ("Organization", "cspo:Organization"),
-        ("Post", "cspo:Post"),
-        ("Meeting", "cspo:Meeting"),
-        ("Delegation", "cspo:Delegation"),
-        ("Statement", "cspo:Statement"),
-        ("Reported claim", "cspo:Claim"),
-        ("Source document", "cspo:SourceDocument"),
-        ("Facility", "cspo:Facility"),
-        ("Place", "cspo:Place"),
-        ("Post holding", "cspo:PostHolding"),
-        ("Membership", "cspo:Membership"),
-    )
-)
-"""(family, class): a node's family is the first whose class (or a subclass of it) the
-node is an instance of; the HTML gives each family a colour and a shape."""
-OTHER_FAMILY = "Other"
-
-PROPERTY_NAMES = {
-    iri(name): text
-    for name, text in {
-        "skos:altLabel": "also called",
-        "schema:honorificPrefix": "honorific",
-        "schema:foundingDate": "founded",
-        "schema:about": "about",
-        "schema:mentions": "mentions",
-        "schema:containedInPlace": "in",
-        "foaf:name": "name",
-        "dcterms:title": "title",
-        "dcterms:publisher": "publisher",
-        "time:hasTime": "date",
-        "rdfs:comment": "note",
-        "org:postIn": "post in",
-        "org:member": "member",
-        "org:organization": "organization",
-        "org:memberDuring": "member during",
-        "org:hasPrimarySite": "primary site",
-    }.items()
-}
-"""Display names of the properties the ontology does not label itself."""
-
-NOT_DETAILS = {iri(name) for name in ("rdf:type", "rdfs:label", "rdfs:isDefinedBy", "prov:wasDerivedFrom")}
-"""Properties a tooltip does not list as such (the label and the sources are shown apart)."""
-
-POINTING_AT: dict[str, tuple[tuple[str, str], ...]] = {
-    "Person": (
-        ("posts", "^cspo:holder/cspo:post"),
-        ("statements", "^cspo:speaker"),
-        ("leads", "^cspo:ledBy"),
-    ),
-    "Post": (("held by", "^cspo:post/cspo:holder"),),
-    "Nation": (
-        ("member of", "^org:member/org:organization"),
-        ("represented by", "^cspo:represents"),
-    ),
-    "Initiative": (("members", "^org:organization/org:member"),),
-    "Organization": (("posts", "^org:postIn"),),
-    "Meeting": (("delegations", "^cspo:attended"),),
-    "Membership": (
-        ("joined in", "org:memberDuring/cspo:startYear"),
-        ("founding member", "org:memberDuring/cspo:founding"),
-    ),
-}
-"""More tooltip lines per family: (name, SPARQL property path from the node) for the
-facts that point at the node or that it reaches in more than one step."""
-
-WORDINGS = "^cspo:wordingOf|org:memberDuring/^cspo:wordingOf"
-"""From a fact to the wordings that state it (a membership's include its period's)."""
-
-
-@cache
-def property_path(path: str) -> Any:
-    """An rdflib property path from SPARQL property path syntax, e.g. ``^cspo:holder/cspo:post``."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    query = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=resources.PREFIXES)
-    return query.algebra.p.p.triples[0][1]
-
-
-def _resource(node_id: str) -> Node:
-    import rdflib
-
-    return rdflib.BNode(node_id[2:]) if node_id.startswith("_:") else rdflib.URIRef(node_id)
-
-
-def _node_id(node: Node) -> str:
-    import rdflib
-
-    return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
-
-
-class Lookup:
-    """Labels, classes, details and sources of resources, read from the loaded data.
-
-    The class hierarchy and property labels come from the ontology in the data, or
-    from the shipped ontology when the data was loaded without it.
-    """
-
-    def __init__(self, data: rdflib.Graph) -> None:
-        import rdflib
-
-        self.data = data
-        self._literal = rdflib.Literal
-        ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
-        if ontology in data:
-            self.schema = data
-        else:
-            from cspo_graph.rdfio import load
-
-            self.schema = load([resources.ONTOLOGY])
-        self._families: dict[str, str] = {}
-
-    def values(self, node_id: str, path: str) -> list[Node]:
-        """The values at the end of a SPARQL property path from the node, in a stable order."""
-        return sorted(set(self.data.objects(_resource(node_id), property_path(path))), key=str)
-
-    def text(self, node: Node) -> str:
-        """A resource's label, or a literal's text."""
-        return str(node) if isinstance(node, self._literal) else self.label(_node_id(node))
-
-    def label(self, node_id: str) -> str:
-        """The resource's label (rdfs:label, else foaf:name), else its short IRI."""
-        for graph in (self.data, self.schema):
-            for prop in ("rdfs:label", "foaf:name"):
-                found = graph.objects(_resource(node_id), property_path(prop))
-                labels = sorted(found, key=lambda label: (label.language not in (None, "en"), label))
-                if labels:
-                    return str(labels[0])
-        if node_id.startswith("_:"):
-            return compact(Term("bnode", node_id[2:]))
-        return compact(Term("uri", node_id))
-
-    def property_name(self, prop: str) -> str:
-        """What a property is called on an edge or in a tooltip."""
-        if prop in PROPERTY_NAMES:
-            return PROPERTY_NAMES[prop]
-        labels = sorted(self.schema.objects(_resource(prop), property_path("rdfs:label")))
-        if labels:
-            return str(labels[0])
-        local = prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        return "".join(f" {c.lower()}" if c.isupper() else c for c in local).strip()
-
-    def _types(self, node_id: str) -> set[str]:
-        return {str(cls) for cls in self.data.objects(_resource(node_id), property_path("rdf:type"))}
-
-    def _superclasses(self, cls: str) -> set[str]:
-        return {str(c) for c in self.schema.objects(_resource(cls), property_path("rdfs:subClassOf*"))}
-
-    def kind(self, node_id: str) -> str:
-        """The labels of the node's most specific classes."""
-        types = self._types(node_id)
-        broader = {parent for cls in types for parent in self._superclasses(cls) if parent != cls}
-        return ", ".join(sorted(self.label(cls) for cls in types - broader))
-
-    def is_a(self, node_id: str, cls: str) -> bool:
-        """Whether the node is an instance of the class or of one of its subclasses."""
-        return any(cls in self._superclasses(t) for t in self._types(node_id))
-
-    def family(self, node_id: str) -> str:
-        """The broad class the node is drawn as."""
-        if node_id not in self._families:
-            found = (name for name, cls in FAMILIES if self.is_a(node_id, cls))
-            self._families[node_id] = next(found, OTHER_FAMILY)
-        return self._families[node_id]
-
-    def sources(self, node_id: str, path: str = "prov:wasDerivedFrom") -> list[str]:
-        """The node's source documents, each by title and publisher."""
-        return [self.source_text(str(source)) for source in self.values(node_id, path)]
-
-    def source_text(self, source_id: str) -> str:
-        """A source document by its title (its label when it has none) and its publisher."""
-        titles = self.values(source_id, "dcterms:title")
-        name = str(titles[0]) if titles else self.label(source_id)
-        publishers = [self.text(p) for p in self.values(source_id, "dcterms:publisher")]
-        return f"{name} ({', '.join(publishers)})" if publishers else name
-
-    def details(self, node_id: str) -> list[list[str]]:
-        """Tooltip lines: the node's own properties, the facts that point at it, each source's wording."""
-        own = sorted(self.data.predicate_objects(_resource(node_id)), key=lambda po: (str(po[0]), str(po[1])))
-        lines = [[self.property_name(str(p)), self.text(o)] for p, o in own if str(p) not in NOT_DETAILS]
-        for name, path in POINTING_AT.get(self.family(node_id), ()):
-            lines += [[name, self.text(value)] for value in self.values(node_id, path)]
-        for wording in self.values(node_id, WORDINGS):
-            for source in self.values(str(wording), "prov:wasDerivedFrom"):
-                lines += [
-                    [f"as worded in {self.label(str(source))}", str(text)]
-                    for text in self.values(str(wording), "cspo:text")
-                ]
-        return _unique(lines)
-
-
-def _unique(lines: Iterable[list[str]]) -> list[list[str]]:
-    seen: set[tuple[str, ...]] = set()
-    return [line for line in lines if not (tuple(line) in seen or seen.add(tuple(line)))]
-
 
 @dataclass(frozen=True)
 class Collapse:
@@ -409,23 +201,38 @@ def build(data: rdflib.Graph, view: View | str = DEFAULT_VIEW) -> nx.MultiDiGrap
     result = run_query(data, view.query, source=view.source)
     if result.kind != "CONSTRUCT":
         raise InputError(f"a view needs a CONSTRUCT query, not a {result.kind} query", view.source)
-    links = rdflib.Graph()  # filled in a fixed order, so that nodes and edges always come out in one
-    for triple in sorted(result.triples, key=lambda t: [term.n3() for term in t]):
+    links = rdflib.Graph()
+    for triple in result.triples:
         if triple[2].kind != "literal":
             links.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
     if not links:
         raise InputError("the view's query links no two resources: there is nothing to draw", view.source)
     lookup = Lookup(data)
+
+    def edge_attributes(_: Node, p: Node, __: Node) -> dict[str, str]:
+        return {"key": str(p), "predicate": str(p), "label": lookup.property_name(str(p))}
+
     graph = rdflib_to_networkx_multidigraph(
         links,
-        edge_attrs=lambda _, p, __: {"key": str(p), "predicate": str(p), "label": lookup.property_name(str(p))},
-        transform_s=_node_id,
-        transform_o=_node_id,
+        edge_attrs=edge_attributes,
+        transform_s=id_of,
+        transform_o=id_of,
     )
     _collapse(graph, lookup)
     _describe(graph, lookup)
     graph.graph.update(name=view.name, title=view.title, description=view.description)
-    return graph
+    return _in_order(graph)
+
+
+def _in_order(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph with its nodes and edges sorted, so that a view always comes out the same
+    (an rdflib graph iterates its triples in an order that changes from run to run)."""
+    import networkx as nx
+
+    ordered = nx.MultiDiGraph(**graph.graph)
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda node: node[0]))
+    ordered.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3]))
+    return ordered
 
 
 def _collapse(graph: nx.MultiDiGraph, lookup: Lookup) -> None:

@@ -4,7 +4,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("graph-data").textContent);
-  var LABEL_MAX = 48;
+  var LABEL_MAX = 44;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -24,8 +24,9 @@
     if (kind) box.appendChild(el("div", "tip-kind", kind));
     if (item.details.length) {
       var lines = el("dl", "tip-details");
-      item.details.forEach(function (pair) {
-        lines.appendChild(el("dt", "", pair[0]));
+      item.details.forEach(function (pair, index) {
+        var repeated = index > 0 && item.details[index - 1][0] === pair[0];
+        lines.appendChild(el("dt", "", repeated ? "" : pair[0]));
         lines.appendChild(el("dd", "", pair[1]));
       });
       box.appendChild(lines);
@@ -49,14 +50,16 @@
       fullLabel: n.label,
       group: n.family,
       value: n.degree,
-      title: tooltip(n, n.label, n.kind ? n.family + " · " + n.kind : n.family),
+      title: tooltip(n, n.label, n.kind && n.kind !== n.family ? n.family + " · " + n.kind : n.family),
     };
   }));
 
-  // Parallel edges (two facts between the same two nodes) get curves of their own.
-  var seen = {};
+  // Parallel edges (two facts between the same two nodes) bend away from each other.
+  function pairOf(e) { return [e.from, e.to].sort().join("\u0000"); }
+  var total = {}, seen = {};
+  data.edges.forEach(function (e) { total[pairOf(e)] = (total[pairOf(e)] || 0) + 1; });
   var edges = new vis.DataSet(data.edges.map(function (e, index) {
-    var pair = [e.from, e.to].sort().join("\u0000");
+    var pair = pairOf(e);
     var nth = seen[pair] = (seen[pair] || 0) + 1;
     var edge = {
       id: index,
@@ -65,7 +68,11 @@
       label: shorten(e.label),
       title: tooltip(e, e.title, labels[e.from] + " → " + labels[e.to]),
     };
-    if (nth > 1) edge.smooth = { type: nth % 2 ? "curvedCW" : "curvedCCW", roundness: 0.25 * Math.ceil(nth / 2) };
+    if (total[pair] > 1) {
+      var side = (nth % 2 ? "curvedCW" : "curvedCCW");
+      edge.smooth = { type: e.from < e.to ? side : (side === "curvedCW" ? "curvedCCW" : "curvedCW"),
+                      roundness: 0.2 + 0.15 * Math.floor((nth - 1) / 2) };
+    }
     return edge;
   }));
 
@@ -87,7 +94,7 @@
       scaling: { min: 10, max: 38 },
       font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff" },
       borderWidth: 1.5,
-      widthConstraint: { maximum: 190 },
+      widthConstraint: { maximum: 160 },
     },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.45 } },
@@ -96,25 +103,26 @@
       font: { size: 12, face: "system-ui, sans-serif", color: "#5b6270", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
       smooth: { type: "continuous", roundness: 0.3 },
       selectionWidth: 2,
-      scaling: { label: { drawThreshold: 8 } },
+      scaling: { label: { drawThreshold: 9 } }, // edge labels show from about 70% zoom
     },
     physics: {
       solver: "forceAtlas2Based",
       forceAtlas2Based: {
-        gravitationalConstant: -140, centralGravity: 0.015, springLength: 110, springConstant: 0.05,
-        damping: 0.7, avoidOverlap: 0.6,
+        gravitationalConstant: -120, centralGravity: 0.02, springLength: 150, springConstant: 0.03,
+        damping: 0.7, avoidOverlap: 1,
       },
       minVelocity: 1.5,
       maxVelocity: 60,
       timestep: 0.4,
       stabilization: { enabled: true, iterations: 800, updateInterval: 50, fit: true },
     },
+    layout: { randomSeed: 4 }, // the same picture every time the page opens
     interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false },
   });
 
   // Once the layout has settled, physics stops: the picture holds still, and nodes
   // a reader drags stay where they are put. A time limit stops it on any data.
-  var state = { network: network, nodes: nodes, edges: edges, settled: null };
+  var state = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, settled: null };
   var started = performance.now();
   function settle(by) {
     if (state.settled) return;
