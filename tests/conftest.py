@@ -86,6 +86,9 @@ def page(browser):
     context.close()
 
 
+FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
+MEMBERSHIP_CONSTRUCT = """CONSTRUCT { ?m org:member ?n ; org:organization ?i }
+WHERE { ?m a cspo:Membership ; org:member ?n ; org:organization ?i }"""
 SERVER_TIMEOUT = 10.0
 SERVER_MAX_BODY = 64 << 10
 

@@ -16,13 +16,12 @@ from email.message import Message
 
 import pytest
 import rdflib
-from conftest import SERVER_MAX_BODY, SERVER_TIMEOUT
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_TIMEOUT
 
 from cspo_graph.library import query_library
 from cspo_graph.negotiation import NotAcceptable, choose_format
 
 LIBRARY = query_library()
-FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 CONSTRUCT_NATIONS = "CONSTRUCT { ?n a cspo:Nation ; rdfs:label ?l } WHERE { ?n a cspo:Nation ; rdfs:label ?l }"
 
@@ -387,3 +386,32 @@ def test_rdflib_sparqlstore_gets_the_founders(server_url):
     graph = rdflib.Graph(store)
     result = graph.query(query_text("founders"))
     assert [str(row.nation) for row in result] == FOUNDERS
+
+
+# ---- the graph data the page draws
+
+
+def test_graph_views_and_their_nodes(server_url):
+    from cspo_graph.views import VIEWS
+
+    listed = json.loads(get(server_url, "graph/views").text)
+    assert [(v["name"], v["title"]) for v in listed] == [(v.name, v.title) for v in VIEWS.values()]
+    membership = json.loads(get(server_url, "graph", view="membership").text)
+    labels = {node["label"] for node in membership["nodes"]}
+    assert set(FOUNDERS) <= labels
+    assert len(membership["edges"]) == 10
+    assert membership["title"] == VIEWS["membership"].title
+
+
+def test_graph_of_a_query_and_its_errors(server_url):
+    drawn = request(server_url + "graph", data=urllib.parse.urlencode({"query": MEMBERSHIP_CONSTRUCT}).encode())
+    assert drawn.status == 200
+    assert len(json.loads(drawn.text)["edges"]) == 10
+    unknown = get(server_url, "graph", view="nope")
+    assert unknown.status == 400
+    assert "nope" in unknown.text
+    select = get(server_url, "graph", query="SELECT * WHERE { ?s ?p ?o }")
+    assert select.status == 400
+    assert "CONSTRUCT" in select.text
+    update = get(server_url, "graph", query="DROP ALL")
+    assert update.status == 403

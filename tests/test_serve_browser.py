@@ -12,10 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import serving
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, serving
 from playwright.sync_api import expect
 
-FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
 HOSTILE = "<img src=x onerror=alert(document.domain)>"
 
 
@@ -81,10 +80,6 @@ def test_a_malformed_query_shows_the_parser_message(page, server_url):
     assert page.inner_text("#status").startswith("query:1:")
     assert "SPARQL syntax error" in page.inner_text("#status")
     assert page.locator("#results tbody tr").count() == 0
-
-
-MEMBERSHIP_CONSTRUCT = """CONSTRUCT { ?m org:member ?n ; org:organization ?i }
-WHERE { ?m a cspo:Membership ; org:member ?n ; org:organization ?i }"""
 
 
 def graph_counts(server_url: str, **params: str) -> str:
