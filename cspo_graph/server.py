@@ -267,9 +267,7 @@ class Endpoint:
         """``/graph/views``: the graph views the page offers."""
         from cspo_graph.views import VIEWS
 
-        return JSONResponse(
-            [{"name": v.name, "title": v.title, "description": v.description} for v in VIEWS.values()]
-        )
+        return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in VIEWS.values()])
 
     async def graph(self, request: Request) -> Response:
         """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
