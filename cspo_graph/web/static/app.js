@@ -267,7 +267,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("endpoint-url").textContent = new URL("/sparql", location.href).href;
   $("library").addEventListener("change", (event) => choose(event.target.value));
   $("query").addEventListener("input", () => {
-    if (!currentLibraryName()) $("library").value = "";
+    if (!currentLibraryName()) choose("");
   });
   $("query").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();
