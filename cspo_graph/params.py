@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import UsageError
+from cspo_graph.results import Term, term_to_rdflib
 
 if TYPE_CHECKING:
     import rdflib
@@ -29,44 +30,51 @@ _DOUBLE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def _iri(text: str, spec: str) -> rdflib.URIRef:
-    import rdflib
-
+def _iri(text: str, spec: str) -> Term:
     match = _IRI.match(text)
     if match:
-        return rdflib.URIRef(match[1])
+        return Term("uri", match[1])
     match = _PREFIXED.match(text)
     if match and match[1] in resources.PREFIXES:
-        return rdflib.URIRef(resources.PREFIXES[match[1]] + match[2])
+        return Term("uri", resources.PREFIXES[match[1]] + match[2])
     raise UsageError(f"--param {spec!r}: {text!r} is not an <IRI> or a known prefixed name")
 
 
-def parse_value(text: str, spec: str = "") -> rdflib.term.Node:
-    """The RDF term a ``--param`` value stands for."""
-    import rdflib
-
+def parse_term(text: str, spec: str = "") -> Term:
+    """The RDF term a ``--param`` value stands for, engine-neutral."""
     if text.startswith("<") or (_PREFIXED.match(text) and text.split(":")[0] in resources.PREFIXES):
         return _iri(text, spec or text)
     match = _QUOTED.match(text)
     if match:
         value, lang, datatype = match[1], match[2], match[3]
         if lang:
-            return rdflib.Literal(value, lang=lang)
+            return Term("literal", value, lang=lang)
         if datatype:
-            return rdflib.Literal(value, datatype=_iri(datatype, spec or text))
-        return rdflib.Literal(value)
+            return Term("literal", value, datatype=_iri(datatype, spec or text).value)
+        return Term("literal", value)
     for pattern, datatype in ((_INTEGER, "integer"), (_DECIMAL, "decimal"), (_DOUBLE, "double")):
         if pattern.match(text):
-            return rdflib.Literal(text, datatype=rdflib.URIRef(XSD + datatype))
+            return Term("literal", text, datatype=XSD + datatype)
     if text in ("true", "false"):
-        return rdflib.Literal(text, datatype=rdflib.URIRef(XSD + "boolean"))
-    return rdflib.Literal(text)
+        return Term("literal", text, datatype=XSD + "boolean")
+    return Term("literal", text)
 
 
-def parse_param(spec: str) -> tuple[str, rdflib.term.Node]:
-    """Split ``name=value`` and type the value."""
+def parse_value(text: str, spec: str = "") -> rdflib.term.Node:
+    """The RDF term a ``--param`` value stands for, as rdflib's."""
+    return term_to_rdflib(parse_term(text, spec))
+
+
+def parse_param_term(spec: str) -> tuple[str, Term]:
+    """Split ``name=value`` and type the value, engine-neutral."""
     name, sep, value = spec.partition("=")
     name = name.lstrip("?$")
     if not sep or not _NAME.match(name):
         raise UsageError(f"--param {spec!r}: expected NAME=VALUE with NAME a SPARQL variable name")
-    return name, parse_value(value, spec)
+    return name, parse_term(value, spec)
+
+
+def parse_param(spec: str) -> tuple[str, rdflib.term.Node]:
+    """Split ``name=value`` and type the value, as rdflib's."""
+    name, term = parse_param_term(spec)
+    return name, term_to_rdflib(term)

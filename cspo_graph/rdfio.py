@@ -111,13 +111,18 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
             rename_blank_nodes=True,
         )
     except SyntaxError as exc:
-        message = str(exc.msg if hasattr(exc, "msg") else exc)
-        match = _OX_LOCATION.match(message)
-        if match:
-            raise InputError(message[match.end() :], path, int(match[1]), int(match[2])) from None
-        raise InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno) from None
+        raise located(exc, path) from None
     except (OSError, ValueError) as exc:
         raise InputError(str(exc), path) from None
+
+
+def located(exc: SyntaxError, path: Path) -> InputError:
+    """A pyoxigraph parse error as an :class:`InputError` naming the file, line and column."""
+    message = str(exc.msg if hasattr(exc, "msg") else exc)
+    match = _OX_LOCATION.match(message)
+    if match:
+        return InputError(message[match.end() :], path, int(match[1]), int(match[2]))
+    return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno)
 
 
 class _TermConverter:

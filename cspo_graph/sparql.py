@@ -78,6 +78,13 @@ def query_variables(query: Query) -> set[str]:
     return {str(node) for node in _walk(query.algebra) if isinstance(node, Variable)}
 
 
+def check_params(query: Query, params: Mapping[str, object]) -> None:
+    """Refuse a parameter that names no variable of the query."""
+    unknown = sorted(set(params) - query_variables(query))
+    if unknown:
+        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+
+
 def run_query(
     dataset: rdflib.Graph,
     text: str,
@@ -96,9 +103,7 @@ def run_query(
 
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})
-    unknown = sorted(set(bindings) - query_variables(query))
-    if unknown:
-        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+    check_params(query, bindings)
     return call_with_deadline(lambda: _evaluate(dataset, query, bindings, source), timeout, what=source)
 
 

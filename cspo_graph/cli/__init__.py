@@ -18,6 +18,7 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "load": "cspo_graph.cli.load:load",
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
     "graph": "cspo_graph.cli.graph:graph",

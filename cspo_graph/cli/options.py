@@ -57,6 +57,16 @@ def output_option(command: F) -> F:
     )(command)
 
 
+def store_option(command: F) -> F:
+    """``--store DIR``: answer from an on-disk store made by ``cspo-graph load`` instead of parsing files."""
+    return click.option(
+        "--store",
+        metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="Answer from the on-disk store DIR made by 'cspo-graph load' (nothing is parsed) instead of --data.",
+    )(command)
+
+
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it atomically to ``output``."""
     if output:

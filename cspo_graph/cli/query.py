@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option
+from cspo_graph.cli.options import data_option, emit, format_option, output_option, store_option
 
 
 @click.command()
 @click.argument("query_ref", metavar="QUERY", required=False)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
+@store_option
 @click.option(
     "--param",
     "-p",
@@ -26,6 +27,7 @@ def query(
     query_ref: str | None,
     expression: str | None,
     data: tuple[str, ...],
+    store: str | None,
     params: tuple[str, ...],
     allow_service: bool,
     fmt: str,
@@ -34,7 +36,9 @@ def query(
     """Run a SPARQL query: a library query by NAME, a FILE.rq, or -e TEXT.
 
     Queries are read-only: SPARQL Update is refused. Without --data the built-in
-    ontology and curated data are queried.
+    ontology and curated data are queried (a repeated query is answered from a
+    cache of answers; CSPO_GRAPH_NO_CACHE=1 turns it off). With --store DIR the
+    on-disk store made by 'cspo-graph load' answers, fast on large data.
 
     \b
     Examples:
@@ -42,7 +46,9 @@ def query(
       cspo-graph query queries/members.rq --format csv
       cspo-graph query posts --param person=cspo:RobertBrose
       cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
+      cspo-graph query members --store ./cspo-store
     """
+    from cspo_graph.answers import remembered
     from cspo_graph.errors import UsageError
     from cspo_graph.formats import render
     from cspo_graph.library import resolve
@@ -57,9 +63,23 @@ def query(
     else:
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
-    bindings = dict(parse_param(spec) for spec in params)
-    result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
-    emit(render(result, fmt.lower()), output)
+    if store is not None:
+        from cspo_graph.params import parse_param_term
+        from cspo_graph.store import query_store
+
+        if data:
+            raise UsageError("--data and --store exclude each other: the store holds the data")
+        bindings = dict(parse_param_term(spec) for spec in params)
+        result = query_store(store, text, params=bindings, allow_service=allow_service, source=source)
+        emit(render(result, fmt.lower()), output)
+        return
+
+    def answer() -> str:
+        bindings = dict(parse_param(spec) for spec in params)
+        result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
+        return render(result, fmt.lower())
+
+    emit(answer() if data or allow_service else remembered(answer, text, params, fmt.lower()), output)
 
 
 @click.command()
