@@ -64,7 +64,8 @@ from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
 from cspo_graph.formats import OUTPUT_FORMATS, media_type, render
 from cspo_graph.library import NamedQuery, query_library
 from cspo_graph.negotiation import NotAcceptable, choose_format
-from cspo_graph.params import parse_value
+from cspo_graph.params import parse_term
+from cspo_graph.results import QueryResult, Term, term_to_rdflib
 from cspo_graph.sparql import ReadOnlyError, ServiceRefused, run_query
 
 if TYPE_CHECKING:
@@ -148,17 +149,45 @@ async def _library_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(error_message(exc) + "\n", status_code=error_status(exc))
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"unexpected {type(exc).__name__}: {exc}\n", status_code=500)
 
 
-class Endpoint:
-    """The SPARQL answering part of the app: one dataset, the library, the limits."""
+@dataclass(frozen=True)
+class Data:
+    """What the server answers from: the data loaded in memory, or an on-disk store (``cspo-graph load``)."""
 
-    def __init__(self, dataset: rdflib.Graph, limits: Limits) -> None:
+    dataset: rdflib.Graph | None = None
+    store: Path | None = None
+
+    def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
+        """Run a read-only query (updates and SERVICE refused) with typed bindings."""
+        if self.store is not None:
+            from cspo_graph.store import query_store
+
+            return query_store(self.store, text, params=params, source=source)
+        bindings = {name: term_to_rdflib(term) for name, term in params.items()}
+        return run_query(self.dataset, text, params=bindings, source=source)
+
+    def in_memory(self) -> rdflib.Graph:
+        """The in-memory dataset, which the graph views need."""
+        if self.dataset is None:
+            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        return self.dataset
+
+
+class Endpoint:
+    """The SPARQL answering part of the app: the data, the library, the limits."""
+
+    def __init__(self, data: Data, limits: Limits) -> None:
         import anyio
 
-        self.dataset = dataset
+        self.data = data
         self.limits = limits
         self.library: dict[str, NamedQuery] = {q.name: q for q in query_library()}
         self._workers = anyio.CapacityLimiter(limits.workers)
@@ -169,7 +198,7 @@ class Endpoint:
         *,
         accept: str | None,
         fmt: str | None,
-        params: dict[str, Any] | None = None,
+        params: dict[str, Term] | None = None,
         source: str = "query",
     ) -> Response:
         """Run ``text`` in a worker thread and write the result in the requested format."""
@@ -177,7 +206,7 @@ class Endpoint:
             raise UsageError(f"unknown format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
 
         def work() -> tuple[str, str]:
-            result = run_query(self.dataset, text, params=params, source=source)
+            result = self.data.query(text, params or {}, source)
             chosen = fmt.lower() if fmt else choose_format(accept, result.kind)
             return render(result, chosen), media_type(result.kind, chosen)
 
@@ -251,7 +280,7 @@ class Endpoint:
         if len(request.url.query.encode()) > self.limits.max_url_query:
             raise HTTPException(414, f"the URL's query string is over {self.limits.max_url_query} bytes")
         bindings = {
-            key.lstrip("?$"): parse_value(value, f"{key}={value}")
+            key.lstrip("?$"): parse_term(value, f"{key}={value}")
             for key, value in request.query_params.items()
             if key != "format"
         }
@@ -264,10 +293,11 @@ class Endpoint:
         )
 
     async def list_views(self, request: Request) -> Response:
-        """``/graph/views``: the graph views the page offers."""
+        """``/graph/views``: the graph views the page offers (none when answering from a store)."""
         from cspo_graph.views import VIEWS
 
-        return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in VIEWS.values()])
+        views = VIEWS.values() if self.data.dataset is not None else []
+        return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in views])
 
     async def graph(self, request: Request) -> Response:
         """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
@@ -278,7 +308,8 @@ class Endpoint:
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
         view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
-        return JSONResponse(await self.bounded(lambda: draw(self.dataset, view), view.source))
+        dataset = self.data.in_memory()
+        return JSONResponse(await self.bounded(lambda: draw(dataset, view), view.source))
 
 
 def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
@@ -334,9 +365,9 @@ async def _prefixes(request: Request) -> Response:
     return JSONResponse(resources.PREFIXES)
 
 
-def create_app(dataset: rdflib.Graph, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
-    """The ASGI app serving ``dataset``; requests must name ``host`` (or a loopback name)."""
-    endpoint = Endpoint(dataset, limits or Limits())
+def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI app serving ``data``; requests must name ``host`` (or a loopback name)."""
+    endpoint = Endpoint(data, limits or Limits())
     allowed = ["*"] if host in ("0.0.0.0", "::", "") else [*LOOPBACK_HOSTS, host]
     routes = [
         Route("/", _file(WEB / "index.html")),
@@ -352,7 +383,7 @@ def create_app(dataset: rdflib.Graph, *, limits: Limits | None = None, host: str
     return Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=allowed)],
-        exception_handlers={CspoError: _library_error, Exception: _unexpected_error},
+        exception_handlers={CspoError: _library_error, HTTPException: _http_error, Exception: _unexpected_error},
     )
 
 

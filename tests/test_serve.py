@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import http.client
 import io
 import json
@@ -11,13 +12,16 @@ import time
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from email.message import Message
 
 import pytest
 import rdflib
-from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_TIMEOUT
+from click.testing import CliRunner
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_TIMEOUT, serving
 
+from cspo_graph.cli import main
 from cspo_graph.library import query_library
 from cspo_graph.negotiation import NotAcceptable, choose_format
 
@@ -58,22 +62,30 @@ def post_form(server_url: str, accept: str | None = None, **fields: str) -> Repl
     return request(server_url + "sparql", data=urllib.parse.urlencode(fields).encode(), headers=headers)
 
 
-def rows(results_json: str) -> list[tuple]:
-    """The rows of a SPARQL JSON result, GROUP_CONCAT cells compared as sets, in a stable order."""
+@functools.cache
+def cli_rows(name: str) -> Counter:
+    """The rows ``cspo-graph query NAME --format json`` prints (computed once per query)."""
+    result = CliRunner().invoke(main, ["query", name, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return rows(result.output)
+
+
+def rows(results_json: str) -> Counter:
+    """The rows of a SPARQL JSON result as a multiset, GROUP_CONCAT cells compared as sets."""
 
     def cell(term: dict) -> tuple:
         return (term["type"], frozenset(term["value"].split("; ")), term.get("datatype"), term.get("xml:lang"))
 
     bindings = json.loads(results_json)["results"]["bindings"]
-    return sorted((tuple(sorted((k, cell(v)) for k, v in b.items())) for b in bindings), key=repr)
+    return Counter(frozenset((k, cell(v)) for k, v in b.items()) for b in bindings)
 
 
 # ---- the library over HTTP gives the CLI's answers
 
 
 @pytest.mark.parametrize("named", LIBRARY, ids=[q.name for q in LIBRARY])
-def test_every_library_query_over_http_matches_the_cli(server_url, cli, named):
-    expected = rows(cli("query", named.name, "--format", "json").output)
+def test_every_library_query_over_http_matches_the_cli(server_url, named):
+    expected = cli_rows(named.name)
     assert expected, f"{named.name} has no rows: nothing would be compared"
     by_name = get(server_url, f"queries/{named.name}", "application/sparql-results+json")
     by_form = post_form(server_url, "application/sparql-results+json", query=named.text)
@@ -346,7 +358,7 @@ def test_serve_says_where_it_listens_and_fails_cleanly_on_a_busy_port(cli):
 # ---- a client nobody here wrote
 
 
-def test_sparqlwrapper_gets_the_library_answers(server_url, cli):
+def test_sparqlwrapper_gets_the_library_answers(server_url):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     for named in LIBRARY:
@@ -354,7 +366,7 @@ def test_sparqlwrapper_gets_the_library_answers(server_url, cli):
         client.setQuery(named.text)
         client.setReturnFormat(JSON)
         answer = client.query().convert()
-        assert rows(json.dumps(answer)) == rows(cli("query", named.name, "--format", "json").output), named.name
+        assert rows(json.dumps(answer)) == cli_rows(named.name), named.name
 
 
 def test_sparqlwrapper_posts_and_reads_csv(server_url):
@@ -415,3 +427,42 @@ def test_graph_of_a_query_and_its_errors(server_url):
     assert "CONSTRUCT" in select.text
     update = get(server_url, "graph", query="DROP ALL")
     assert update.status == 403
+
+
+# ---- answering from an on-disk store (cspo-graph load ... --store DIR)
+
+
+@pytest.fixture(scope="module")
+def store_server_url(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "cspo-store"
+    loaded = CliRunner().invoke(main, ["load", "builtin", "--store", str(store)], catch_exceptions=False)
+    assert loaded.exit_code == 0, loaded.output
+    with serving("--store", str(store)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("named", LIBRARY, ids=[q.name for q in LIBRARY])
+def test_a_server_on_a_store_gives_the_library_answers(store_server_url, named):
+    reply = get(store_server_url, f"queries/{named.name}", "application/sparql-results+json")
+    assert reply.status == 200, reply.text
+    assert rows(reply.text) == cli_rows(named.name)
+
+
+def test_a_server_on_a_store_refuses_updates_and_graph_views(store_server_url):
+    assert post_form(store_server_url, update="DROP ALL").status == 403
+    assert post_form(store_server_url, query="DROP ALL").status == 403
+    assert json.loads(get(store_server_url, "graph/views").text) == []
+    views = get(store_server_url, "graph", view="all")
+    assert views.status == 501
+    assert "--store" in views.text
+    bad = get(store_server_url, "sparql", query="SELECT ?x WHERE { ?x ?y }")
+    assert (bad.status, bad.text.startswith("query:1:")) == (400, True)
+
+
+def test_serve_refuses_data_with_store_and_a_folder_that_is_no_store(cli, tmp_path):
+    both = cli("serve", "--data", "builtin", "--store", str(tmp_path))
+    assert both.exit_code == 2
+    assert "exclude each other" in both.output
+    empty = cli("serve", "--store", str(tmp_path))
+    assert empty.exit_code == 1
+    assert "not a cspo-graph store" in empty.output
