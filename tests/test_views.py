@@ -249,16 +249,7 @@ def test_centrality_and_components(built):
 
 def test_centrality_result_is_a_table_of_literals(built):
     result = analytics.centrality_result(analytics.centrality(built["representation"]), limit=3)
-    assert result.variables == [
-        "rank",
-        "node",
-        "class",
-        "degree",
-        "betweenness",
-        "component",
-        "component_size",
-        "iri",
-    ]
+    assert tuple(result.variables) == analytics.COLUMNS
     assert [row[1].value for row in result.rows] == [MEETING, "U.S. delegation", "United States"]
     assert all(term.kind == "literal" for row in result.rows for term in row[:-1])
 
