@@ -60,9 +60,7 @@ def centrality(graph: nx.MultiDiGraph) -> list[Centrality]:
 
     simple = undirected(graph)
     betweenness = nx.betweenness_centrality(simple)
-    component_of = {
-        node: (number, len(nodes)) for number, nodes in enumerate(components(graph), 1) for node in nodes
-    }
+    component_of = {node: (number, len(nodes)) for number, nodes in enumerate(components(graph), 1) for node in nodes}
     ranked = [
         Centrality(
             node,

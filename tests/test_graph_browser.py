@@ -34,8 +34,7 @@ def hover(page, node_id: str) -> str:
     """Move the mouse onto a node and return the text of the tooltip that shows."""
     box = page.locator("#graph canvas").bounding_box()
     x, y = page.evaluate(
-        "id => { const n = cspoGraph.network, p = n.canvasToDOM(n.getPositions([id])[id]); "
-        "return [p.x, p.y]; }",
+        "id => { const n = cspoGraph.network, p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y]; }",
         node_id,
     )
     page.mouse.move(box["x"] + x - 20, box["y"] + y - 20)
@@ -103,9 +102,7 @@ def test_find_and_filter(cli, page, tmp_path):
     open_page(page, out)
     page.fill("#search", "saltzman")
     assert page.inner_text("#matches") == "1 match"
-    assert page.evaluate("cspoGraph.network.getSelectedNodes()") == [
-        "https://w3id.org/cspo-graph/ns#ChanceSaltzman"
-    ]
+    assert page.evaluate("cspoGraph.network.getSelectedNodes()") == ["https://w3id.org/cspo-graph/ns#ChanceSaltzman"]
     total = page.evaluate("cspoGraph.nodeView.length")
     page.locator(".legend input[value='Delegation']").uncheck()
     assert page.evaluate("cspoGraph.nodeView.length") == total - 10

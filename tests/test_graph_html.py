@@ -83,10 +83,7 @@ def test_a_hostile_view_title_is_escaped(tmp_path):
     graph = views.build(load(), views.view_from_file(hostile.write_view(tmp_path)))
     page = html.render_html(graph)
     assert hostile.VIEW_TITLE not in page
-    assert (
-        "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>"
-        in page
-    )
+    assert "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>" in page
     assert page.count("</script>") == 3
 
 

@@ -13,10 +13,7 @@ from cspo_graph.errors import InputError, UsageError
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
 MEETING = "CSpO meeting at the French Space Command Headquarters near Toulouse"
-DOW = (
-    "United States joins allies at French headquarters for Combined Space Operations talks "
-    "(U.S. Department of War)"
-)
+DOW = "United States joins allies at French headquarters for Combined Space Operations talks (U.S. Department of War)"
 DALLAS = "The Dallas Express article (The Dallas Express)"
 
 
@@ -27,10 +24,7 @@ def built(dataset):
 
 
 def labelled_edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
-    return {
-        (graph.nodes[a]["label"], data["label"], graph.nodes[b]["label"])
-        for a, b, data in graph.edges(data=True)
-    }
+    return {(graph.nodes[a]["label"], data["label"], graph.nodes[b]["label"]) for a, b, data in graph.edges(data=True)}
 
 
 def nodes_of(graph: nx.MultiDiGraph, family: str) -> set[str]:

@@ -100,9 +100,7 @@ def graph(
     help="How many nodes to list, most central first (0: all).",
 )
 @format_choice(("table", "json", "csv"), "table", "table for people; json, csv: W3C SPARQL results.")
-def analyze(
-    view_name: str | None, query_file: str | None, data: tuple[str, ...], limit: int, fmt: str
-) -> None:
+def analyze(view_name: str | None, query_file: str | None, data: tuple[str, ...], limit: int, fmt: str) -> None:
     """Measure a view: its most central nodes and its connected components.
 
     Each row is a node: its degree (how many others it is linked to), its
