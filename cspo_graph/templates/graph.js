@@ -88,6 +88,7 @@
       highlight: { background: f.color, border: "#222" }, hover: { background: f.color, border: "#222" } } };
   });
 
+  var started = performance.now();
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, {
     groups: groups,
     nodes: {
@@ -123,7 +124,6 @@
   // Once the layout has settled, physics stops: the picture holds still, and nodes
   // a reader drags stay where they are put. A time limit stops it on any data.
   var state = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, settled: null };
-  var started = performance.now();
   function settle(by) {
     if (state.settled) return;
     network.setOptions({ physics: { enabled: false } });
