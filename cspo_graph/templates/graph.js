@@ -66,6 +66,7 @@
       from: e.from,
       to: e.to,
       label: shorten(e.label),
+      length: Math.max(150, 80 + 9 * e.label.length), // room for the label along the edge
       title: tooltip(e, e.title, labels[e.from] + " → " + labels[e.to]),
     };
     if (total[pair] > 1) {
