@@ -71,16 +71,22 @@ def format_for_path(path: str | Path) -> RdfFormat:
     raise InputError(f"unknown RDF format for extension {suffix or '(none)'!r} (known: {known})", path)
 
 
+BUILTIN_GRAPHS = {
+    resources.ONTOLOGY: GRAPH_BASE + "ontology",
+    resources.DATA: GRAPH_BASE + "data",
+    resources.LINKS: GRAPH_BASE + "links",
+}
+"""Each shipped file and the named graph it is loaded into."""
+
+
 def builtin_files() -> list[Path]:
-    """The shipped ontology and curated data."""
-    return [resources.ONTOLOGY, resources.DATA]
+    """The shipped ontology, curated data and the identifiers added for linking."""
+    return list(BUILTIN_GRAPHS)
 
 
 def graph_name(path: Path) -> str:
     """The IRI of the named graph a file is loaded into."""
-    if path in (resources.ONTOLOGY, resources.DATA):
-        return GRAPH_BASE + path.parent.name
-    return path.resolve().as_uri()
+    return BUILTIN_GRAPHS.get(path) or path.resolve().as_uri()
 
 
 def expand(paths: Iterable[str | Path] | None) -> list[Path]:
