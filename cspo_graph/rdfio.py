@@ -36,13 +36,14 @@ class RdfFormat:
     rdflib: str
     media_type: str
     quads: bool = False
+    other_media_types: tuple[str, ...] = ()
 
 
 FORMATS: dict[str, RdfFormat] = {
     f.name: f
     for f in (
         RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat("nt", (".nt", ".ntriples"), "N_TRIPLES", "nt", "application/n-triples"),
+        RdfFormat("nt", (".nt", ".ntriples"), "N_TRIPLES", "nt", "application/n-triples", other_media_types=("text/plain",)),
         RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
         RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
         RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
@@ -77,6 +78,15 @@ BUILTIN_GRAPHS = {
     resources.LINKS: GRAPH_BASE + "links",
 }
 """Each shipped file and the named graph it is loaded into."""
+
+
+def format_for_media_type(media_type: str) -> RdfFormat:
+    """The format a Content-Type header names (parameters such as charset ignored)."""
+    bare = media_type.split(";")[0].strip().lower()
+    for fmt in FORMATS.values():
+        if bare == fmt.media_type or bare in fmt.other_media_types:
+            return fmt
+    raise InputError(f"not an RDF media type: {media_type or '(none)'!r}")
 
 
 def builtin_files() -> list[Path]:
