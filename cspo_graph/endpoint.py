@@ -82,7 +82,7 @@ def _status_error(response: httpx.Response, what: str) -> EndpointError:
     if code == 401:
         return EndpointError(f"{url}: authentication failed (HTTP 401): check --user and the password")
     if code == 403:
-        return EndpointError(f"{url}: access denied (HTTP 403): this user may not {what}")
+        return EndpointError(f"{url}: access denied (HTTP 403): log in with --user as a user who may do this")
     if code == 404:
         return EndpointError(f"{url}: not found (HTTP 404): is this the endpoint's URL?")
     detail = body_summary(response)
