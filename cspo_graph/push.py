@@ -137,7 +137,14 @@ class GraphStore(Protocol):
         )
 
     def clear(self, graph: str) -> None:
-        endpoint.send(self.http, "DELETE", self.url, what="the deletion", params={"graph": graph}, accept_statuses=(404,))
+        endpoint.send(
+            self.http,
+            "DELETE",
+            self.url,
+            what="the deletion",
+            params={"graph": graph},
+            accept_statuses=(404,),
+        )
 
     def count(self, graph: str) -> int:
         """Without a query endpoint, GET the graph and count what comes back."""

@@ -43,7 +43,14 @@ FORMATS: dict[str, RdfFormat] = {
     f.name: f
     for f in (
         RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat("nt", (".nt", ".ntriples"), "N_TRIPLES", "nt", "application/n-triples", other_media_types=("text/plain",)),
+        RdfFormat(
+            "nt",
+            (".nt", ".ntriples"),
+            "N_TRIPLES",
+            "nt",
+            "application/n-triples",
+            other_media_types=("text/plain",),
+        ),
         RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
         RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
         RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),

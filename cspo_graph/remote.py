@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 
 SPARQL_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-_KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "CONSTRUCT"}
+_KINDS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "CONSTRUCT",
+}
 
 
 class IncompleteResult(endpoint.EndpointError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
-
 from compare import comparable
+
 from cspo_graph.export import serialize
 from cspo_graph.library import query_library
 from cspo_graph.rdfio import BUILTIN_GRAPHS, FORMATS
@@ -31,9 +31,7 @@ def store(request, dataset):
 def oxigraph_result(store: pyoxigraph.Store, text: str, default_graph) -> QueryResult:
     solutions = store.query(text, default_graph=default_graph)
     variables = [v.value for v in solutions.variables]
-    rows = [
-        tuple(None if s[v] is None else term_from_oxigraph(s[v]) for v in variables) for s in solutions
-    ]
+    rows = [tuple(None if s[v] is None else term_from_oxigraph(s[v]) for v in variables) for s in solutions]
     return QueryResult("SELECT", variables=variables, rows=rows)
 
 

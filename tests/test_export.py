@@ -1,4 +1,4 @@
-"""cspo-graph export: every format round-trips, independent parsers agree, source graphs say what the sources say."""
+"""cspo-graph export: round trips, independent parsers, per-source graphs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import subprocess
 import pyoxigraph
 import pytest
 import rdflib
+from conftest import require
 from rdflib.compare import isomorphic
 
-from conftest import require
 from cspo_graph.export import CONTEXT_FILE, export_dataset, jsonld_context, source_graph_name, union_graph
 from cspo_graph.rdfio import FORMATS, GRAPH_BASE
 
@@ -73,13 +73,20 @@ def test_rapper_validates(name, exported, dataset):
         ["rapper", "-i", RAPPER_SYNTAX[name], "-c", str(exported[name])], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    size = sum(len(g) for g in export_dataset(dataset).graphs()) if FORMATS[name].quads else len(union_graph(dataset))
+    size = (
+        sum(len(g) for g in export_dataset(dataset).graphs())
+        if FORMATS[name].quads
+        else len(union_graph(dataset))
+    )
     assert f"Parsing returned {size} triples" in run.stderr
 
 
 def test_quad_formats_hold_ontology_data_links_and_one_graph_per_source(dataset):
     graphs = named_graphs(export_dataset(dataset))
-    assert sorted(graphs) == sorted(GRAPH_BASE + n for n in ("ontology", "data", "links", "source/DoWPressRelease", "source/DallasExpressArticle"))
+    assert sorted(graphs) == sorted(
+        GRAPH_BASE + n
+        for n in ("ontology", "data", "links", "source/DoWPressRelease", "source/DallasExpressArticle")
+    )
     assert len(graphs[GRAPH_BASE + "data"]) == len(dataset.graph(rdflib.URIRef(GRAPH_BASE + "data")))
 
 
@@ -95,7 +102,10 @@ def test_a_source_graph_holds_exactly_what_that_source_states(dataset):
     assert (CSPO.ArticleOnBrose, CSPO.text, None) in dallas and (CSPO.ArticleOnBrose, None, None) not in dow
     assert (CSPO.PressReleaseOnBrose, CSPO.text, None) in dow
     # A fact both sources state is in both, each citing only its own source.
-    for graph, source, other in ((dow, CSPO.DoWPressRelease, CSPO.DallasExpressArticle), (dallas, CSPO.DallasExpressArticle, CSPO.DoWPressRelease)):
+    for graph, source, other in (
+        (dow, CSPO.DoWPressRelease, CSPO.DallasExpressArticle),
+        (dallas, CSPO.DallasExpressArticle, CSPO.DoWPressRelease),
+    ):
         assert (CSPO.ToulouseMeeting, PROV.wasDerivedFrom, source) in graph
         assert (None, PROV.wasDerivedFrom, other) not in graph
     # Facts only the article gives (the membership years) are not in the press release's graph.
@@ -118,17 +128,29 @@ def test_graph_query_answers_what_a_source_says(exported):
 def test_links_are_marked_as_added_for_linking(dataset):
     links = dataset.graph(rdflib.URIRef(GRAPH_BASE + "links"))
     graph_node = rdflib.URIRef(GRAPH_BASE + "links")
-    assert "None of these statements comes from the source documents" in str(
-        links.value(graph_node, rdflib.RDFS.comment)
-    ) and (graph_node, PROV.wasDerivedFrom, None) not in links
+    assert (
+        "None of these statements comes from the source documents"
+        in str(links.value(graph_node, rdflib.RDFS.comment))
+        and (graph_node, PROV.wasDerivedFrom, None) not in links
+    )
     codes = {str(s).rsplit("#", 1)[1]: str(o) for s, o in links.subject_objects(CSPO.iso3166Alpha3)}
     assert codes == {
-        "Australia": "AUS", "Canada": "CAN", "France": "FRA", "Germany": "DEU", "Italy": "ITA",
-        "Japan": "JPN", "NewZealand": "NZL", "Norway": "NOR", "UnitedKingdom": "GBR", "UnitedStates": "USA",
+        "Australia": "AUS",
+        "Canada": "CAN",
+        "France": "FRA",
+        "Germany": "DEU",
+        "Italy": "ITA",
+        "Japan": "JPN",
+        "NewZealand": "NZL",
+        "Norway": "NOR",
+        "UnitedKingdom": "GBR",
+        "UnitedStates": "USA",
     }
     nations = set(dataset.subjects(rdflib.RDF.type, CSPO.Nation))
     same_as = dict(links.subject_objects(rdflib.OWL.sameAs))
-    assert nations <= set(same_as) and all(str(o).startswith("http://www.wikidata.org/entity/Q") for o in same_as.values())
+    assert nations <= set(same_as) and all(
+        str(o).startswith("http://www.wikidata.org/entity/Q") for o in same_as.values()
+    )
     assert same_as[CSPO.UnitedStates] == rdflib.URIRef("http://www.wikidata.org/entity/Q30")
 
 
@@ -145,7 +167,9 @@ def test_jsonld_uses_the_shipped_context_inline(exported):
 def test_format_from_extension_and_clear_errors(cli, tmp_path):
     out = tmp_path / "cspo.nt"
     assert cli("export", "-o", str(out)).exit_code == 0
-    assert out.read_text().startswith("<") and out.read_text().count("\n") == len(out.read_text().splitlines())
+    assert out.read_text().startswith("<") and out.read_text().count("\n") == len(
+        out.read_text().splitlines()
+    )
     bad = cli("export", "-o", str(tmp_path / "cspo.docx"))
     assert bad.exit_code == 2 and "unknown RDF format for extension '.docx'" in bad.output
     assert not (tmp_path / "cspo.docx").exists()

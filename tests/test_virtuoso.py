@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 import virtuoso
 from compare import comparable
 from conftest import require
+
 from cspo_graph.library import query_library
 from cspo_graph.rdfio import BUILTIN_GRAPHS
 from cspo_graph.remote import result_from_json
@@ -17,6 +17,7 @@ PUSHED = {
     "gsp": "https://example.org/test/pushed-by-gsp",
     "update": "https://example.org/test/pushed-by-update",
 }
+EX = "https://example.org/ns#"
 BLANK_NODES = """\
 @prefix ex: <https://example.org/ns#> .
 ex:report ex:author [ ex:name "A" ; ex:knows [ ex:name "B" ] ] ;
@@ -29,7 +30,10 @@ ex:report ex:title "a report" .
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """One Virtuoso for the whole session, in a throw-away folder, stopped afterwards."""
-    require(virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None, "virtuoso-opensource is not installed")
+    require(
+        virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None,
+        "virtuoso-opensource is not installed",
+    )
     running = virtuoso.start(tmp_path_factory.mktemp("virtuoso"))
     yield running
     virtuoso.stop(running)
@@ -99,7 +103,9 @@ def test_default_push_keeps_each_graph_under_its_name(server, cli, login, datase
         assert f"{name}: {size} triples sent, the store holds {size}" in result.output
     graphs = [arg for name in BUILTIN_GRAPHS.values() for arg in ("--graph", name)]
     remote = remote_rows(cli, server, "members", *graphs)
-    assert comparable(remote, QUERIES["members"].text) == comparable(run_query(dataset, QUERIES["members"].text), QUERIES["members"].text)
+    assert comparable(remote, QUERIES["members"].text) == comparable(
+        run_query(dataset, QUERIES["members"].text), QUERIES["members"].text
+    )
 
 
 def count(cli, server, graph: str, pattern: str = "?s ?p ?o") -> int:
@@ -121,13 +127,25 @@ def test_replace_twice_leaves_one_copy_blank_nodes_included(protocol, server, cl
     data.write_text(BLANK_NODES)
     graph = f"https://example.org/test/blank-nodes-{protocol}"
     for _ in range(2):
-        result = cli(*push_args(server, protocol, "--data", str(data), "--graph", graph, "--replace", "--batch-size", "2"))
+        result = cli(
+            *push_args(
+                server, protocol, "--data", str(data), "--graph", graph, "--replace", "--batch-size", "2"
+            )
+        )
         assert result.exit_code == 0, result.output
         assert f"{graph}: 8 triples sent, the store holds 8" in result.output
     assert count(cli, server, graph) == 8
     # The blank nodes arrive whole: A knows B, and four distinct blank nodes carry a name.
-    assert count(cli, server, graph, "?a <https://example.org/ns#name> 'A' ; <https://example.org/ns#knows>/<https://example.org/ns#name> 'B'") == 1
-    assert count(cli, server, graph, "?b <https://example.org/ns#name> ?name FILTER(isBlank(?b))") == 4
+    assert (
+        count(
+            cli,
+            server,
+            graph,
+            f"?a <{EX}name> 'A' ; <{EX}knows>/<{EX}name> 'B'",
+        )
+        == 1
+    )
+    assert count(cli, server, graph, f"?b <{EX}name> ?name FILTER(isBlank(?b))") == 4
 
 
 def test_adding_the_same_triples_again_keeps_one_copy(server, cli, login, tmp_path):
@@ -153,26 +171,38 @@ def test_password_from_the_prompt(server, cli, monkeypatch, tmp_path):
     monkeypatch.delenv("CSPO_GRAPH_PASSWORD", raising=False)
     data = tmp_path / "one.nt"
     data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
-    args = push_args(server, "update", "--data", str(data), "--graph", "https://example.org/test/prompt", "--replace")
+    args = push_args(
+        server, "update", "--data", str(data), "--graph", "https://example.org/test/prompt", "--replace"
+    )
     wrong = cli(*args, input="wrong\n")
     assert wrong.exit_code == 1 and "authentication failed (HTTP 401)" in wrong.output
     right = cli(*args, input=virtuoso.PASSWORD + "\n")
     assert right.exit_code == 0 and "1 triples sent, the store holds 1" in right.output
     # Typed at the prompt, never echoed: "dba" appears once, as the user name in the prompt.
-    assert right.output.startswith(f"Password for {virtuoso.USER}: ") and right.output.count(virtuoso.PASSWORD) == 1
+    assert (
+        right.output.startswith(f"Password for {virtuoso.USER}: ")
+        and right.output.count(virtuoso.PASSWORD) == 1
+    )
 
 
 def test_anonymous_write_is_denied(server, cli):
-    result = cli("push", "--endpoint", server.base + "/sparql-graph-crud", "--graph", "https://example.org/test/anon")
+    result = cli(
+        "push", "--endpoint", server.base + "/sparql-graph-crud", "--graph", "https://example.org/test/anon"
+    )
     assert result.exit_code == 1
     assert "sparql-graph-crud: access denied (HTTP 403)" in result.output
 
 
 def test_store_that_rejects_the_data(server, cli):
     # The public /sparql endpoint runs queries but refuses SPARQL Update from anonymous users.
-    result = cli("push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no")
+    result = cli(
+        "push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no"
+    )
     assert result.exit_code == 1
-    assert f"Error: {server.sparql}: the store rejected the data (HTTP 500): Virtuoso 42000 Error SR186:SECURITY" in result.output
+    assert (
+        f"Error: {server.sparql}: the store rejected the data (HTTP 500): Virtuoso 42000 Error SR186:SECURITY"
+        in result.output
+    )
 
 
 def test_partial_results_are_an_error(server, cli, pushed):
@@ -189,3 +219,71 @@ def test_unreachable_endpoint(cli):
         result = cli(*args, "--endpoint", f"http://127.0.0.1:{port}/sparql")
         assert result.exit_code == 1
         assert result.output.startswith(f"Error: cannot reach http://127.0.0.1:{port}/sparql: ")
+
+
+class FlakyProxy:
+    """A real HTTP proxy in front of Virtuoso that answers 503 to the first ``failures`` requests."""
+
+    def __init__(self, target: str, failures: int) -> None:
+        import http.server
+        import threading
+
+        import httpx
+
+        proxy = self
+        self.failures, self.seen = failures, 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def handle_one(self) -> None:
+                proxy.seen += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if proxy.seen <= proxy.failures:
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {
+                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")
+                }
+                answer = httpx.request(self.command, target + self.path, content=body, headers=headers)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in (
+                        "content-length",
+                        "transfer-encoding",
+                        "connection",
+                        "content-encoding",
+                    ):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = handle_one
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_server_errors_are_retried_with_backoff(server, cli, login, tmp_path):
+    data = tmp_path / "one.nt"
+    data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    proxy = FlakyProxy(server.base, failures=2)
+    graph = "https://example.org/test/retried"
+    try:
+        store = proxy.url + server.graph_store.removeprefix(server.base)
+        args = ["push", "--endpoint", store, "--user", virtuoso.USER, "--data", str(data), "--graph", graph]
+        result = cli(*args, "--replace")
+    finally:
+        proxy.close()
+    assert result.exit_code == 0, result.output
+    assert f"{graph}: 1 triples sent, the store holds 1" in result.output
+    assert proxy.seen >= 4  # two 503s, then the PUT (digest: challenge + answer) and the GET that counts

@@ -32,7 +32,11 @@ PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
     show_default=True,
     help="gsp: SPARQL 1.1 Graph Store HTTP Protocol (PUT/POST); update: SPARQL 1.1 Update (INSERT DATA).",
 )
-@click.option("--user", metavar="NAME", help=f"Log in as NAME; the password comes from ${PASSWORD_VARIABLE} or a prompt.")
+@click.option(
+    "--user",
+    metavar="NAME",
+    help=f"Log in as NAME; the password comes from ${PASSWORD_VARIABLE} or a prompt.",
+)
 @click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
 @click.option(
     "--query-endpoint",
@@ -93,7 +97,10 @@ def push(
     targets = graphs_to_push(load(data), graph)
     total = sum(len(triples) for triples in targets.values())
     with click.progressbar(
-        length=total, label="Pushing triples", file=click.get_text_stream("stderr"), hidden=total <= batch_size
+        length=total,
+        label="Pushing triples",
+        file=click.get_text_stream("stderr"),
+        hidden=total <= batch_size,
     ) as bar:
         report = push_graphs(
             targets,
@@ -108,4 +115,3 @@ def push(
         )
     for name, sent in report.sent.items():
         click.echo(f"{name}: {sent} triples sent, the store holds {report.counted[name]}")
-
