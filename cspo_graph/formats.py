@@ -79,11 +79,7 @@ def _json(result: QueryResult) -> str:
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
     bindings = [
-        {
-            name: _json_term(value)
-            for name, value in zip(result.variables, row, strict=True)
-            if value is not None
-        }
+        {name: _json_term(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
         for row in result.rows
     ]
     body = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
@@ -99,9 +95,7 @@ def _csv(result: QueryResult) -> str:
         return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(
-            ["" if v is None else (f"_:{v.value}" if v.kind == "bnode" else v.value) for v in row]
-        )
+        writer.writerow(["" if v is None else (f"_:{v.value}" if v.kind == "bnode" else v.value) for v in row])
     return buffer.getvalue()
 
 
@@ -177,7 +171,6 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         return _graph(result, fmt)
     if fmt not in _TABULAR:
         raise UsageError(
-            f"format {fmt!r} is for graph results; a {result.kind} result takes one of: "
-            f"{', '.join(TABLE_FORMATS)}"
+            f"format {fmt!r} is for graph results; a {result.kind} result takes one of: {', '.join(TABLE_FORMATS)}"
         )
     return _TABULAR[fmt](result)

@@ -64,9 +64,7 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
         query = translateQuery(tree, initNs=resources.PREFIXES)
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
-    if not allow_service and any(
-        getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)
-    ):
+    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)):
         raise ServiceRefused(
             f"{source}: SERVICE clauses reach the network and are refused; pass --allow-service to run them"
         )

@@ -95,8 +95,7 @@ def queries(fmt: str) -> None:
     from cspo_graph.results import QueryResult, Term
 
     rows = [
-        (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description))
-        for q in query_library()
+        (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description)) for q in query_library()
     ]
     result = QueryResult("SELECT", variables=["name", "title", "description"], rows=rows)
     emit(render(result, fmt.lower()), None)
