@@ -86,9 +86,7 @@ def _status_error(response: httpx.Response, what: str) -> EndpointError:
     if code == 404:
         return EndpointError(f"{url}: not found (HTTP 404): is this the endpoint's URL?")
     detail = body_summary(response)
-    return EndpointError(
-        f"{url}: the store rejected {what} (HTTP {code})" + (f": {detail}" if detail else "")
-    )
+    return EndpointError(f"{url}: the store rejected {what} (HTTP {code})" + (f": {detail}" if detail else ""))
 
 
 def send(

@@ -65,9 +65,7 @@ def source_documents(dataset: rdflib.Dataset) -> list[rdflib.URIRef]:
     """The instances of ``cspo:SourceDocument`` and its subclasses, sorted."""
     from rdflib import RDF, RDFS, URIRef
 
-    classes = set(
-        dataset.transitive_subjects(RDFS.subClassOf, URIRef(resources.NAMESPACE + "SourceDocument"))
-    )
+    classes = set(dataset.transitive_subjects(RDFS.subClassOf, URIRef(resources.NAMESPACE + "SourceDocument")))
     found = {s for cls in classes for s in dataset.subjects(RDF.type, cls) if isinstance(s, URIRef)}
     return sorted(found)
 

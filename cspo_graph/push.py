@@ -125,48 +125,26 @@ class GraphStore(Protocol):
 
     name = "gsp"
 
+    def _request(self, method: str, graph: str, what: str, **request: Any) -> httpx.Response:
+        return endpoint.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
+
     def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
-        endpoint.send(
-            self.http,
-            "PUT" if replace else "POST",
-            self.url,
-            what="the data",
-            params={"graph": graph},
-            content="".join(map(_nt, batch)).encode("utf-8"),
-            headers={"Content-Type": "application/n-triples"},
-        )
+        body = "".join(map(_nt, batch)).encode("utf-8")
+        headers = {"Content-Type": "application/n-triples"}
+        self._request("PUT" if replace else "POST", graph, "the data", content=body, headers=headers)
 
     def clear(self, graph: str) -> None:
-        endpoint.send(
-            self.http,
-            "DELETE",
-            self.url,
-            what="the deletion",
-            params={"graph": graph},
-            accept_statuses=(404,),
-        )
+        self._request("DELETE", graph, "the deletion", accept_statuses=(404,))
 
     def count(self, graph: str) -> int:
         """Without a query endpoint, GET the graph and count what comes back."""
+        from cspo_graph.remote import parse_rdf_body
+
         if self.query_url:
             return self.count_by_query(self.query_url, graph)
-        import pyoxigraph
-
-        from cspo_graph.rdfio import format_for_media_type
-
-        response = endpoint.send(
-            self.http,
-            "GET",
-            self.url,
-            what="the read",
-            params={"graph": graph},
-            headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
-            accept_statuses=(404,),
-        )
-        if response.status_code == 404:
-            return 0
-        fmt = format_for_media_type(response.headers.get("content-type", ""))
-        return sum(1 for _ in pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph)))
+        accept = {"Accept": "application/n-triples, text/turtle;q=0.9"}
+        response = self._request("GET", graph, "the read", headers=accept, accept_statuses=(404,))
+        return 0 if response.status_code == 404 else sum(1 for _ in parse_rdf_body(response))
 
 
 class SparqlUpdate(Protocol):
@@ -214,8 +192,7 @@ def _verify(graph: str, sent: int, before: int | None, after: int) -> None:
         raise CspoError(f"push to <{graph}> incomplete: sent {sent} triples, the store holds {after}")
     if before is not None and not max(before, sent) <= after <= before + sent:
         raise CspoError(
-            f"push to <{graph}> inconsistent: the store held {before} triples, {sent} were added, "
-            f"it now holds {after}"
+            f"push to <{graph}> inconsistent: the store held {before} triples, {sent} were added, it now holds {after}"
         )
 
 

@@ -18,7 +18,7 @@ Differences from a local run, by design:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph import endpoint, resources
@@ -65,18 +65,23 @@ def result_from_json(body: Mapping[str, Any]) -> QueryResult:
     return QueryResult("SELECT", variables=variables, rows=rows)
 
 
-def _graph_result(response: httpx.Response) -> QueryResult:
+def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
+    """The pyoxigraph quads of an RDF response, in the format its Content-Type names."""
     import pyoxigraph
 
     from cspo_graph.rdfio import format_for_media_type
-    from cspo_graph.results import term_from_oxigraph
 
     fmt = format_for_media_type(response.headers.get("content-type", ""))
-    triples = pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
-    return QueryResult(
-        "CONSTRUCT",
-        triples=[tuple(term_from_oxigraph(t) for t in (q.subject, q.predicate, q.object)) for q in triples],
-    )
+    return pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
+
+
+def _graph_result(response: httpx.Response) -> QueryResult:
+    from cspo_graph.results import term_from_oxigraph
+
+    triples = [
+        tuple(term_from_oxigraph(t) for t in (q.subject, q.predicate, q.object)) for q in parse_rdf_body(response)
+    ]
+    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
 
 
 def _check_complete(response: httpx.Response) -> None:
@@ -87,9 +92,7 @@ def _check_complete(response: httpx.Response) -> None:
         raise IncompleteResult(f"{response.request.url.copy_with(query=None)}: partial results{detail}")
 
 
-def send_query(
-    http: httpx.Client, url: str, text: str, kind: str, default_graphs: Iterable[str] = ()
-) -> QueryResult:
+def send_query(http: httpx.Client, url: str, text: str, kind: str, default_graphs: Iterable[str] = ()) -> QueryResult:
     """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer."""
     response = endpoint.send(
         http,

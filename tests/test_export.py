@@ -73,19 +73,14 @@ def test_rapper_validates(name, exported, dataset):
         ["rapper", "-i", RAPPER_SYNTAX[name], "-c", str(exported[name])], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    size = (
-        sum(len(g) for g in export_dataset(dataset).graphs())
-        if FORMATS[name].quads
-        else len(union_graph(dataset))
-    )
+    size = sum(len(g) for g in export_dataset(dataset).graphs()) if FORMATS[name].quads else len(union_graph(dataset))
     assert f"Parsing returned {size} triples" in run.stderr
 
 
 def test_quad_formats_hold_ontology_data_links_and_one_graph_per_source(dataset):
     graphs = named_graphs(export_dataset(dataset))
     assert sorted(graphs) == sorted(
-        GRAPH_BASE + n
-        for n in ("ontology", "data", "links", "source/DoWPressRelease", "source/DallasExpressArticle")
+        GRAPH_BASE + n for n in ("ontology", "data", "links", "source/DoWPressRelease", "source/DallasExpressArticle")
     )
     assert len(graphs[GRAPH_BASE + "data"]) == len(dataset.graph(rdflib.URIRef(GRAPH_BASE + "data")))
 
@@ -129,8 +124,7 @@ def test_links_are_marked_as_added_for_linking(dataset):
     links = dataset.graph(rdflib.URIRef(GRAPH_BASE + "links"))
     graph_node = rdflib.URIRef(GRAPH_BASE + "links")
     assert (
-        "None of these statements comes from the source documents"
-        in str(links.value(graph_node, rdflib.RDFS.comment))
+        "None of these statements comes from the source documents" in str(links.value(graph_node, rdflib.RDFS.comment))
         and (graph_node, PROV.wasDerivedFrom, None) not in links
     )
     codes = {str(s).rsplit("#", 1)[1]: str(o) for s, o in links.subject_objects(CSPO.iso3166Alpha3)}
@@ -167,9 +161,7 @@ def test_jsonld_uses_the_shipped_context_inline(exported):
 def test_format_from_extension_and_clear_errors(cli, tmp_path):
     out = tmp_path / "cspo.nt"
     assert cli("export", "-o", str(out)).exit_code == 0
-    assert out.read_text().startswith("<") and out.read_text().count("\n") == len(
-        out.read_text().splitlines()
-    )
+    assert out.read_text().startswith("<") and out.read_text().count("\n") == len(out.read_text().splitlines())
     bad = cli("export", "-o", str(tmp_path / "cspo.docx"))
     assert bad.exit_code == 2 and "unknown RDF format for extension '.docx'" in bad.output
     assert not (tmp_path / "cspo.docx").exists()

@@ -95,6 +95,21 @@ def test_param_is_bound_remotely_as_locally(pushed, server, cli, dataset):
     assert comparable(remote, QUERIES["posts"].text) == comparable(local, QUERIES["posts"].text)
 
 
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("CONSTRUCT { ?n owl:sameAs ?w } WHERE { ?n owl:sameAs ?w }", "nt"),
+        ("ASK { cspo:Norway cspo:iso3166Alpha3 'NOR' }", "json"),
+    ],
+)
+def test_graph_and_ask_results_through_endpoint(text, fmt, pushed, server, cli):
+    remote = cli("query", "-e", text, "--endpoint", server.sparql, "--graph", pushed["gsp"], "--format", fmt)
+    local = cli("query", "-e", text, "--format", fmt)
+    assert remote.exit_code == 0 and local.exit_code == 0, remote.output
+    assert sorted(remote.output.splitlines()) == sorted(local.output.splitlines())
+    assert len(local.output.splitlines()) == (13 if fmt == "nt" else 1)
+
+
 def test_default_push_keeps_each_graph_under_its_name(server, cli, login, dataset):
     result = cli(*push_args(server, "gsp", "--replace"))
     assert result.exit_code == 0, result.output
@@ -128,9 +143,7 @@ def test_replace_twice_leaves_one_copy_blank_nodes_included(protocol, server, cl
     graph = f"https://example.org/test/blank-nodes-{protocol}"
     for _ in range(2):
         result = cli(
-            *push_args(
-                server, protocol, "--data", str(data), "--graph", graph, "--replace", "--batch-size", "2"
-            )
+            *push_args(server, protocol, "--data", str(data), "--graph", graph, "--replace", "--batch-size", "2")
         )
         assert result.exit_code == 0, result.output
         assert f"{graph}: 8 triples sent, the store holds 8" in result.output
@@ -171,33 +184,24 @@ def test_password_from_the_prompt(server, cli, monkeypatch, tmp_path):
     monkeypatch.delenv("CSPO_GRAPH_PASSWORD", raising=False)
     data = tmp_path / "one.nt"
     data.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
-    args = push_args(
-        server, "update", "--data", str(data), "--graph", "https://example.org/test/prompt", "--replace"
-    )
+    args = push_args(server, "update", "--data", str(data), "--graph", "https://example.org/test/prompt", "--replace")
     wrong = cli(*args, input="wrong\n")
     assert wrong.exit_code == 1 and "authentication failed (HTTP 401)" in wrong.output
     right = cli(*args, input=virtuoso.PASSWORD + "\n")
     assert right.exit_code == 0 and "1 triples sent, the store holds 1" in right.output
     # Typed at the prompt, never echoed: "dba" appears once, as the user name in the prompt.
-    assert (
-        right.output.startswith(f"Password for {virtuoso.USER}: ")
-        and right.output.count(virtuoso.PASSWORD) == 1
-    )
+    assert right.output.startswith(f"Password for {virtuoso.USER}: ") and right.output.count(virtuoso.PASSWORD) == 1
 
 
 def test_anonymous_write_is_denied(server, cli):
-    result = cli(
-        "push", "--endpoint", server.base + "/sparql-graph-crud", "--graph", "https://example.org/test/anon"
-    )
+    result = cli("push", "--endpoint", server.base + "/sparql-graph-crud", "--graph", "https://example.org/test/anon")
     assert result.exit_code == 1
     assert "sparql-graph-crud: access denied (HTTP 403)" in result.output
 
 
 def test_store_that_rejects_the_data(server, cli):
     # The public /sparql endpoint runs queries but refuses SPARQL Update from anonymous users.
-    result = cli(
-        "push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no"
-    )
+    result = cli("push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no")
     assert result.exit_code == 1
     assert (
         f"Error: {server.sparql}: the store rejected the data (HTTP 500): Virtuoso 42000 Error SR186:SECURITY"
@@ -242,9 +246,7 @@ class FlakyProxy:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                headers = {
-                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")
-                }
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
                 answer = httpx.request(self.command, target + self.path, content=body, headers=headers)
                 self.send_response(answer.status_code)
                 for key, value in answer.headers.items():
