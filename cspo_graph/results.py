@@ -65,6 +65,22 @@ def term_from_rdflib(node: rdflib.term.Node | None) -> Term | None:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+def term_from_oxigraph(node: object) -> Term:
+    """Convert a pyoxigraph term (an IRI, a blank node or a literal)."""
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.NamedNode):
+        return Term("uri", node.value)
+    if isinstance(node, pyoxigraph.BlankNode):
+        return Term("bnode", node.value)
+    if isinstance(node, pyoxigraph.Literal):
+        if node.language:
+            return Term("literal", node.value, None, node.language)
+        datatype = node.datatype.value
+        return Term("literal", node.value, None if datatype == XSD + "string" else datatype)
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
 def term_to_rdflib(term: Term) -> rdflib.term.Node:
     """Convert back to an rdflib term."""
     import rdflib

@@ -78,6 +78,13 @@ def query_variables(query: Query) -> set[str]:
     return {str(node) for node in _walk(query.algebra) if isinstance(node, Variable)}
 
 
+def check_params(query: Query, params: Mapping[str, object]) -> None:
+    """Refuse a parameter that names no variable of the query."""
+    unknown = sorted(set(params) - query_variables(query))
+    if unknown:
+        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+
+
 def run_query(
     dataset: rdflib.Graph,
     text: str,
@@ -93,9 +100,7 @@ def run_query(
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})
-    unknown = sorted(set(bindings) - query_variables(query))
-    if unknown:
-        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+    check_params(query, bindings)
     try:
         result = dataset.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         return result_from_rdflib(result)

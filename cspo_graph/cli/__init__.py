@@ -18,6 +18,8 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "export": "cspo_graph.cli.export:export",
+    "push": "cspo_graph.cli.push:push",
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
     "graph": "cspo_graph.cli.graph:graph",

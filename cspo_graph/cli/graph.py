@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from cspo_graph.cli.options import data_option, emit, format_choice
-from cspo_graph.export import GRAPH_FORMATS
+from cspo_graph.graph_formats import GRAPH_FORMATS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -79,7 +79,7 @@ def graph(
       cspo-graph graph cspo.graphml --view all
       cspo-graph graph --query my-view.rq --data builtin --data more.ttl
     """
-    from cspo_graph.export import format_for
+    from cspo_graph.graph_formats import format_for
 
     chosen = format_for(fmt, None if out == "-" else out)
     text = chosen.write(_build(view_name, query_file, data))

@@ -20,6 +20,10 @@ from cspo_graph.cli.options import data_option, emit, format_option, output_opti
     help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
 )
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
+@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
+@click.option(
+    "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
+)
 @format_option
 @output_option
 def query(
@@ -28,6 +32,8 @@ def query(
     data: tuple[str, ...],
     params: tuple[str, ...],
     allow_service: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
     fmt: str,
     output: str | None,
 ) -> None:
@@ -42,6 +48,7 @@ def query(
       cspo-graph query queries/members.rq --format csv
       cspo-graph query posts --param person=cspo:RobertBrose
       cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
+      cspo-graph query members --endpoint http://localhost:8890/sparql
     """
     from cspo_graph.errors import UsageError
     from cspo_graph.formats import render
@@ -58,7 +65,18 @@ def query(
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
     bindings = dict(parse_param(spec) for spec in params)
-    result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
+    if endpoint is not None:
+        from cspo_graph.remote import run_remote
+
+        if data:
+            raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
+        result = run_remote(
+            endpoint, text, params=bindings, default_graphs=graphs, allow_service=allow_service, source=source
+        )
+    elif graphs:
+        raise UsageError("--graph needs --endpoint")
+    else:
+        result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
     emit(render(result, fmt.lower()), output)
 
 
