@@ -10,7 +10,6 @@ from cspo_graph import views
 from cspo_graph.rdfio import load
 
 
-
 def open_page(page, path):
     page.goto(path.as_uri())
     page.wait_for_function("window.cspoGraph && window.cspoGraph.settled", timeout=20_000)
