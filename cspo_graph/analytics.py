@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+COLUMNS = ("rank", "node", "class", "degree", "betweenness", "component", "component_size", "iri")
+"""The columns of the table ``cspo-graph analyze`` prints."""
+
+
 @dataclass(frozen=True)
 class Centrality:
     """How central one node of a view is, and which connected component it is in."""
@@ -56,9 +60,7 @@ def centrality(graph: nx.MultiDiGraph) -> list[Centrality]:
 
     simple = undirected(graph)
     betweenness = nx.betweenness_centrality(simple)
-    component_of = {
-        node: (number, len(nodes)) for number, nodes in enumerate(components(graph), 1) for node in nodes
-    }
+    component_of = {node: (number, len(nodes)) for number, nodes in enumerate(components(graph), 1) for node in nodes}
     ranked = [
         Centrality(
             node,
@@ -88,5 +90,4 @@ def centrality_result(ranked: list[Centrality], limit: int | None = None) -> Que
         )
         for rank, c in enumerate(ranked[:limit] if limit else ranked, 1)
     ]
-    variables = ["rank", "node", "class", "degree", "betweenness", "component", "component_size", "iri"]
-    return QueryResult("SELECT", variables=variables, rows=rows)  # type: ignore[arg-type]
+    return QueryResult("SELECT", variables=list(COLUMNS), rows=rows)  # type: ignore[arg-type]

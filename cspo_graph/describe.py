@@ -159,6 +159,12 @@ class Lookup:
         ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
         self.schema = self.data if ontology in self.data else _flat(_shipped_ontology())
         self._families: dict[str, str] = {}
+        from cspo_graph.rdfio import BUILTIN_GRAPHS
+
+        links_graph = rdflib.URIRef(BUILTIN_GRAPHS[resources.LINKS])  # identifiers added for linking
+        graphs = data.graphs() if isinstance(data, rdflib.Dataset) else ()
+        links = next((graph for graph in graphs if graph.identifier == links_graph), ())
+        self._added_for_linking = set(links)
 
     def values(self, node_id: str, path: str) -> list[Node]:
         """The values at the end of a SPARQL property path from the node, in a stable order."""
@@ -224,10 +230,18 @@ class Lookup:
         publishers = [self.text(p) for p in self.values(source_id, "dcterms:publisher")]
         return f"{name} ({', '.join(publishers)})" if publishers else name
 
+    def _linking_mark(self, node_id: str, prop: Node, value: Node) -> str:
+        """Says so when a triple is an identifier added for linking, not a fact from a source."""
+        return " (added for linking)" if (term_of(node_id), prop, value) in self._added_for_linking else ""
+
     def details(self, node_id: str) -> list[list[str]]:
         """Tooltip lines: the node's own properties, the facts that point at it, each source's wording."""
         own = sorted(self.data.predicate_objects(term_of(node_id)), key=lambda po: (str(po[0]), str(po[1])))
-        lines = [[self.property_name(str(p)), self.text(o)] for p, o in own if str(p) not in NOT_DETAILS]
+        lines = [
+            [self.property_name(str(p)) + self._linking_mark(node_id, p, o), self.text(o)]
+            for p, o in own
+            if str(p) not in NOT_DETAILS
+        ]
         for name, path in POINTING_AT.get(self.family(node_id), ()):
             lines += [[name, self.text(value)] for value in self.values(node_id, path)]
         for wording in self.values(node_id, WORDINGS):

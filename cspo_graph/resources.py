@@ -14,6 +14,7 @@ _ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
 
 ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
 DATA = _ROOT / "data" / "triples.ttl"
+LINKS = _ROOT / "data" / "links.ttl"
 QUERIES = _ROOT / "queries"
 
 NAMESPACE = "https://w3id.org/cspo-graph/ns#"
@@ -30,5 +31,6 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }

@@ -193,3 +193,11 @@ def test_installed_entry_point_works_from_any_directory(tmp_path):
     assert [row.split(",")[0] for row in done.stdout.splitlines()[1:]] == FOUNDERS
     bad = subprocess.run([executable, "query", "-e", "SELECT {"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_written_files_get_the_usual_permissions(cli, tmp_path):
+    target = tmp_path / "founders.csv"
+    cli("query", "founders", "-f", "csv", "-o", str(target))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -7,7 +7,7 @@ import json
 import networkx as nx
 import pytest
 
-from cspo_graph import analytics, export, views
+from cspo_graph import analytics, graph_formats, views
 from cspo_graph.cli.graph import VIEW_NAMES
 from cspo_graph.errors import InputError, UsageError
 
@@ -160,6 +160,13 @@ def test_all_has_every_person_post_organization_nation_and_statement(built, data
     assert graph.graph["title"] and graph.graph["description"]
 
 
+def test_identifiers_added_for_linking_are_marked_as_such(built):
+    details = built["all"].nodes[CSPO + "UnitedStates"]["details"]
+    assert ["same as (added for linking)", "wd:Q30"] in details
+    assert ["ISO 3166-1 alpha-3 code (added for linking)", "USA"] in details
+    assert ["also called", "U.S."] in details
+
+
 def test_person_tooltip_details_name_the_posts_held(built):
     details = built["statements"].nodes[CSPO + "RobertBrose"]["details"]
     posts = {value for name, value in details if name == "posts"}
@@ -243,16 +250,7 @@ def test_centrality_and_components(built):
 
 def test_centrality_result_is_a_table_of_literals(built):
     result = analytics.centrality_result(analytics.centrality(built["representation"]), limit=3)
-    assert result.variables == [
-        "rank",
-        "node",
-        "class",
-        "degree",
-        "betweenness",
-        "component",
-        "component_size",
-        "iri",
-    ]
+    assert tuple(result.variables) == analytics.COLUMNS
     assert [row[1].value for row in result.rows] == [MEETING, "U.S. delegation", "United States"]
     assert all(term.kind == "literal" for row in result.rows for term in row[:-1])
 
@@ -268,7 +266,7 @@ def test_centrality_result_is_a_table_of_literals(built):
 def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
     graph = built["all"]
     path = tmp_path / f"all.{fmt}"
-    path.write_text(export.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
+    path.write_text(graph_formats.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (
         graph.number_of_nodes(),
@@ -284,7 +282,7 @@ def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
 
 
 def test_format_is_taken_from_the_extension():
-    assert export.format_for(None, "x/cspo.GEXF").name == "gexf"
-    assert export.format_for(None, "cspo.txt").name == "html"
-    assert export.format_for(None, None).name == "html"
-    assert export.format_for("json", "cspo.html").name == "json"
+    assert graph_formats.format_for(None, "x/cspo.GEXF").name == "gexf"
+    assert graph_formats.format_for(None, "cspo.txt").name == "html"
+    assert graph_formats.format_for(None, None).name == "html"
+    assert graph_formats.format_for("json", "cspo.html").name == "json"

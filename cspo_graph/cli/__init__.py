@@ -18,7 +18,9 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "export": "cspo_graph.cli.export:export",
     "load": "cspo_graph.cli.load:load",
+    "push": "cspo_graph.cli.push:push",
     "query": "cspo_graph.cli.query:query",
     "queries": "cspo_graph.cli.query:queries",
     "graph": "cspo_graph.cli.graph:graph",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from cspo_graph.cli.options import data_option, emit, format_choice
-from cspo_graph.export import GRAPH_FORMATS
+from cspo_graph.graph_formats import GRAPH_FORMATS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -79,7 +79,7 @@ def graph(
       cspo-graph graph cspo.graphml --view all
       cspo-graph graph --query my-view.rq --data builtin --data more.ttl
     """
-    from cspo_graph.export import format_for
+    from cspo_graph.graph_formats import format_for
 
     chosen = format_for(fmt, None if out == "-" else out)
     text = chosen.write(_build(view_name, query_file, data))
@@ -100,9 +100,7 @@ def graph(
     help="How many nodes to list, most central first (0: all).",
 )
 @format_choice(("table", "json", "csv"), "table", "table for people; json, csv: W3C SPARQL results.")
-def analyze(
-    view_name: str | None, query_file: str | None, data: tuple[str, ...], limit: int, fmt: str
-) -> None:
+def analyze(view_name: str | None, query_file: str | None, data: tuple[str, ...], limit: int, fmt: str) -> None:
     """Measure a view: its most central nodes and its connected components.
 
     Each row is a node: its degree (how many others it is linked to), its

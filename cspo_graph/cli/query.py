@@ -21,6 +21,10 @@ from cspo_graph.cli.options import data_option, emit, format_option, output_opti
     help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
 )
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
+@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
+@click.option(
+    "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
+)
 @format_option
 @output_option
 def query(
@@ -30,6 +34,8 @@ def query(
     store: str | None,
     params: tuple[str, ...],
     allow_service: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
     fmt: str,
     output: str | None,
 ) -> None:
@@ -47,6 +53,7 @@ def query(
       cspo-graph query posts --param person=cspo:RobertBrose
       cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
       cspo-graph query members --store ./cspo-store
+      cspo-graph query members --endpoint http://localhost:8890/sparql
     """
     from cspo_graph.answers import remembered
     from cspo_graph.errors import UsageError
@@ -63,6 +70,10 @@ def query(
     else:
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
+    if store is not None and endpoint is not None:
+        raise UsageError("--store and --endpoint exclude each other: each holds the data")
+    if graphs and endpoint is None:
+        raise UsageError("--graph needs --endpoint")
     if store is not None:
         from cspo_graph.params import parse_param_term
         from cspo_graph.store import query_store
@@ -71,6 +82,17 @@ def query(
             raise UsageError("--data and --store exclude each other: the store holds the data")
         bindings = dict(parse_param_term(spec) for spec in params)
         result = query_store(store, text, params=bindings, allow_service=allow_service, source=source)
+        emit(render(result, fmt.lower()), output)
+        return
+    if endpoint is not None:
+        from cspo_graph.remote import run_remote
+
+        if data:
+            raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
+        bindings = dict(parse_param(spec) for spec in params)
+        result = run_remote(
+            endpoint, text, params=bindings, default_graphs=graphs, allow_service=allow_service, source=source
+        )
         emit(render(result, fmt.lower()), output)
         return
 

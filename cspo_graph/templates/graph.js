@@ -66,6 +66,7 @@
       from: e.from,
       to: e.to,
       label: shorten(e.label),
+      length: Math.max(150, 80 + 9 * e.label.length), // room for the label along the edge
       title: tooltip(e, e.title, labels[e.from] + " → " + labels[e.to]),
     };
     if (total[pair] > 1) {
@@ -88,6 +89,7 @@
       highlight: { background: f.color, border: "#222" }, hover: { background: f.color, border: "#222" } } };
   });
 
+  var started = performance.now();
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, {
     groups: groups,
     nodes: {
@@ -123,7 +125,6 @@
   // Once the layout has settled, physics stops: the picture holds still, and nodes
   // a reader drags stay where they are put. A time limit stops it on any data.
   var state = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, settled: null };
-  var started = performance.now();
   function settle(by) {
     if (state.settled) return;
     network.setOptions({ physics: { enabled: false } });
