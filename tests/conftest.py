@@ -93,6 +93,10 @@ SERVER_TIMEOUT = 10.0
 SERVER_MAX_BODY = 64 << 10
 
 
+SERVER_PIDS: dict[str, int] = {}
+"""The process id of each server :func:`serving` runs, by base URL."""
+
+
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
     """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port; yield its base URL."""
@@ -109,6 +113,7 @@ def serving(*options: str) -> Iterator[str]:
             url = first_line.split(" at ")[1].split()[0]
             with urllib.request.urlopen(url + "queries", timeout=30) as response:
                 assert response.status == 200
+            SERVER_PIDS[url] = process.pid
             yield url
         finally:
             process.terminate()
