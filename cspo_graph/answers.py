@@ -69,7 +69,7 @@ def remembered(compute: Callable[[], str], text: str, params: Sequence[str], fmt
     key = hashlib.sha256("\0".join([text, fmt, *params]).encode()).hexdigest()
     place = folder / "answers" / generation[:32] / f"{key}.txt"
     try:
-        return place.read_text(encoding="utf-8")
+        return place.read_bytes().decode("utf-8")  # as written: CSV answers keep their CRLF
     except (OSError, UnicodeDecodeError):
         pass
     answer = compute()

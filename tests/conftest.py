@@ -21,6 +21,12 @@ SEEDS = REPO.parent / "shared" / "seeds"
 IN_CI = os.environ.get("CI") == "true"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _answer_cache_in_a_temp_folder(tmp_path_factory):
+    """Keep the answer cache of the query command out of the user's home during tests."""
+    os.environ["CSPO_GRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("answer-cache"))
+
+
 @pytest.fixture(scope="session")
 def dataset():
     """The built-in ontology and data, loaded once."""
