@@ -4,9 +4,11 @@ The public API lives in small modules and is re-exported here lazily, so that
 ``import cspo_graph`` stays cheap:
 
 >>> import cspo_graph
+>>> from cspo_graph.library import resolve
 >>> dataset = cspo_graph.load()                      # ontology + curated data
->>> result = cspo_graph.run_query(dataset, "founders")
->>> [row[0].value for row in result.rows]            # doctest: +SKIP
+>>> result = cspo_graph.run_query(dataset, resolve("founders").text)
+>>> [row[0].value for row in result.rows]
+['Australia', 'Canada', 'New Zealand', 'United Kingdom', 'United States']
 """
 
 from __future__ import annotations

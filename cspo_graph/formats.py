@@ -23,6 +23,26 @@ RDF_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "n3")
 OUTPUT_FORMATS = TABLE_FORMATS + RDF_FORMATS
 """Every value ``--format`` accepts."""
 
+RESULT_MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "table": "text/plain",
+}
+"""The media type of each SELECT/ASK format (the W3C ones first, in order of preference)."""
+
+GRAPH_MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "n3": "text/n3",
+}
+"""The media type of each CONSTRUCT/DESCRIBE format (in order of preference)."""
+
 _GRAPH_SERIALIZERS = {
     "table": "turtle",
     "ttl": "turtle",
@@ -79,11 +99,7 @@ def _json(result: QueryResult) -> str:
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
     bindings = [
-        {
-            name: _json_term(value)
-            for name, value in zip(result.variables, row, strict=True)
-            if value is not None
-        }
+        {name: _json_term(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
         for row in result.rows
     ]
     body = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
@@ -99,9 +115,7 @@ def _csv(result: QueryResult) -> str:
         return buffer.getvalue()
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(
-            ["" if v is None else (f"_:{v.value}" if v.kind == "bnode" else v.value) for v in row]
-        )
+        writer.writerow(["" if v is None else (f"_:{v.value}" if v.kind == "bnode" else v.value) for v in row])
     return buffer.getvalue()
 
 
@@ -158,7 +172,8 @@ _TABULAR: dict[str, Callable[[QueryResult], str]] = {
 def _graph(result: QueryResult, fmt: str) -> str:
     import rdflib
 
-    graph = rdflib.Graph()
+    quads = fmt in ("nq", "trig")  # quad formats need a dataset; the triples go in its default graph
+    graph = rdflib.Dataset() if quads else rdflib.Graph()
     for prefix, namespace in resources.PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in result.triples:
@@ -180,7 +195,13 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         return _graph(result, fmt)
     if fmt not in _TABULAR:
         raise UsageError(
-            f"format {fmt!r} is for graph results; a {result.kind} result takes one of: "
-            f"{', '.join(TABLE_FORMATS)}"
+            f"format {fmt!r} is for graph results; a {result.kind} result takes one of: {', '.join(TABLE_FORMATS)}"
         )
     return _TABULAR[fmt](result)
+
+
+def media_type(kind: str, fmt: str) -> str:
+    """The media type of a ``kind`` (SELECT, ASK, CONSTRUCT) result rendered in format ``fmt``."""
+    if kind == "CONSTRUCT":
+        return GRAPH_MEDIA_TYPES[{"table": "ttl", "turtle": "ttl", "json": "jsonld"}.get(fmt, fmt)]
+    return RESULT_MEDIA_TYPES[fmt]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import UsageError
+from cspo_graph.results import Term, term_to_rdflib
 
 if TYPE_CHECKING:
     import rdflib
@@ -45,9 +46,8 @@ _GREGORIAN = {
 """Lexical forms of the XSD date parts that rdflib does not check itself."""
 
 
-def _iri(text: str, spec: str) -> rdflib.URIRef:
+def _iri(text: str, spec: str) -> Term:
     import pyoxigraph
-    import rdflib
 
     match = _IRI.match(text)
     if match:
@@ -65,28 +65,26 @@ def _iri(text: str, spec: str) -> rdflib.URIRef:
         pyoxigraph.NamedNode(iri)
     except ValueError as exc:
         raise UsageError(f"--param {spec!r}: {iri!r} is not a valid absolute IRI ({exc})") from None
-    return rdflib.URIRef(iri)
+    return Term("uri", iri)
 
 
-def _typed(lexical: str, datatype: str, spec: str) -> rdflib.Literal:
+def _typed(lexical: str, datatype: str, spec: str) -> Term:
     import warnings
 
     import rdflib
 
-    iri = _iri(datatype, spec)
+    iri = _iri(datatype, spec).value
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rdflib warns (and logs) about the ill-typed ones
-        literal = rdflib.Literal(lexical, datatype=iri)
-    pattern = _GREGORIAN.get(str(iri))
+        literal = rdflib.Literal(lexical, datatype=rdflib.URIRef(iri))
+    pattern = _GREGORIAN.get(iri)
     if literal.ill_typed or (pattern is not None and not pattern.match(lexical)):
         raise UsageError(f"--param {spec!r}: {lexical!r} is not a valid {datatype}")
-    return literal
+    return Term("literal", lexical, datatype=iri)
 
 
-def parse_value(text: str, spec: str = "") -> rdflib.term.Node:
-    """The RDF term a ``--param`` value stands for."""
-    import rdflib
-
+def parse_term(text: str, spec: str = "") -> Term:
+    """The RDF term a ``--param`` value stands for, engine-neutral."""
     spec = spec or text
     if text.startswith("<") or _IRI_LIKE.match(text):
         return _iri(text, spec)
@@ -94,33 +92,44 @@ def parse_value(text: str, spec: str = "") -> rdflib.term.Node:
     if match:
         value, lang, datatype = match[1], match[2], match[3]
         if lang:
-            return rdflib.Literal(value, lang=lang)
+            return Term("literal", value, lang=lang)
         if datatype:
             return _typed(value, datatype, spec)
-        return rdflib.Literal(value)
+        return Term("literal", value)
     for pattern, datatype in ((_INTEGER, "integer"), (_DECIMAL, "decimal"), (_DOUBLE, "double")):
         if pattern.match(text):
-            return rdflib.Literal(text, datatype=rdflib.URIRef(XSD + datatype))
+            return Term("literal", text, datatype=XSD + datatype)
     if text in ("true", "false"):
-        return rdflib.Literal(text, datatype=rdflib.URIRef(XSD + "boolean"))
-    return rdflib.Literal(text)
+        return Term("literal", text, datatype=XSD + "boolean")
+    return Term("literal", text)
 
 
-def parse_param(spec: str) -> tuple[str, rdflib.term.Node]:
-    """Split ``name=value`` and type the value."""
+def parse_value(text: str, spec: str = "") -> rdflib.term.Node:
+    """The RDF term a ``--param`` value stands for, as rdflib's."""
+    return term_to_rdflib(parse_term(text, spec))
+
+
+def parse_param_term(spec: str) -> tuple[str, Term]:
+    """Split ``name=value`` and type the value, engine-neutral."""
     name, sep, value = spec.partition("=")
     name = name.lstrip("?$")
     if not sep or not _NAME.match(name):
         raise UsageError(f"--param {spec!r}: expected NAME=VALUE with NAME a SPARQL variable name")
-    return name, parse_value(value, spec)
+    return name, parse_term(value, spec)
 
 
-def parse_params(specs: Iterable[str]) -> dict[str, rdflib.term.Node]:
-    """Every ``--param`` as variable name -> RDF term; a variable bound twice is an error."""
-    bindings: dict[str, rdflib.term.Node] = {}
+def parse_param(spec: str) -> tuple[str, rdflib.term.Node]:
+    """Split ``name=value`` and type the value, as rdflib's."""
+    name, term = parse_param_term(spec)
+    return name, term_to_rdflib(term)
+
+
+def parse_params(specs: Iterable[str]) -> dict[str, Term]:
+    """Every ``--param`` as variable name -> engine-neutral term; a variable bound twice is an error."""
+    bindings: dict[str, Term] = {}
     for spec in specs:
-        name, value = parse_param(spec)
+        name, term = parse_param_term(spec)
         if name in bindings:
             raise UsageError(f"--param {spec!r}: ?{name} is bound twice")
-        bindings[name] = value
+        bindings[name] = term
     return bindings

@@ -36,6 +36,7 @@ class RdfFormat:
     rdflib: str
     media_type: str
     quads: bool = False
+    other_media_types: tuple[str, ...] = ()
     xml: bool = False
 
 
@@ -43,7 +44,14 @@ FORMATS: dict[str, RdfFormat] = {
     f.name: f
     for f in (
         RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat("nt", (".nt", ".ntriples"), "N_TRIPLES", "nt", "application/n-triples"),
+        RdfFormat(
+            "nt",
+            (".nt", ".ntriples"),
+            "N_TRIPLES",
+            "nt",
+            "application/n-triples",
+            other_media_types=("text/plain",),
+        ),
         RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
         RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
         RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
@@ -72,16 +80,31 @@ def format_for_path(path: str | Path) -> RdfFormat:
     raise InputError(f"unknown RDF format for extension {suffix or '(none)'!r} (known: {known})", path)
 
 
+BUILTIN_GRAPHS = {
+    resources.ONTOLOGY: GRAPH_BASE + "ontology",
+    resources.DATA: GRAPH_BASE + "data",
+    resources.LINKS: GRAPH_BASE + "links",
+}
+"""Each shipped file and the named graph it is loaded into."""
+
+
+def format_for_media_type(media_type: str) -> RdfFormat:
+    """The format a Content-Type header names (parameters such as charset ignored)."""
+    bare = media_type.split(";")[0].strip().lower()
+    for fmt in FORMATS.values():
+        if bare == fmt.media_type or bare in fmt.other_media_types:
+            return fmt
+    raise InputError(f"not an RDF media type: {media_type or '(none)'!r}")
+
+
 def builtin_files() -> list[Path]:
-    """The shipped ontology and curated data."""
-    return [resources.ONTOLOGY, resources.DATA]
+    """The shipped ontology, curated data and the identifiers added for linking."""
+    return list(BUILTIN_GRAPHS)
 
 
 def graph_name(path: Path) -> str:
     """The IRI of the named graph a file is loaded into."""
-    if path in (resources.ONTOLOGY, resources.DATA):
-        return GRAPH_BASE + path.parent.name
-    return path.resolve().as_uri()
+    return BUILTIN_GRAPHS.get(path) or path.resolve().as_uri()
 
 
 def expand(paths: Iterable[str | Path] | None) -> list[Path]:
@@ -178,8 +201,8 @@ def _inline_contexts(context: object) -> object:
     return context
 
 
-def _syntax_error(exc: SyntaxError, path: Path) -> InputError:
-    """A pyoxigraph syntax error as ``file:line:column: message``."""
+def located(exc: SyntaxError, path: Path) -> InputError:
+    """A pyoxigraph parse error as an :class:`InputError` naming the file, line and column."""
     message = str(exc.msg if getattr(exc, "msg", None) else exc)
     match = _OX_MESSAGE.match(message)
     if match:
@@ -213,7 +236,7 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
             rename_blank_nodes=True,
         )
     except SyntaxError as exc:
-        raise _syntax_error(exc, path) from None
+        raise located(exc, path) from None
     except (OSError, ValueError) as exc:
         raise InputError(str(exc), path) from None
 

@@ -26,9 +26,7 @@ class Term:
             return f"<{self.value}>"
         if self.kind == "bnode":
             return f"_:{self.value}"
-        escaped = (
-            self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        )
+        escaped = self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if self.lang:
             return f'"{escaped}"@{self.lang}'
         if self.datatype and self.datatype != XSD + "string":
@@ -67,6 +65,22 @@ def term_from_rdflib(node: rdflib.term.Node | None) -> Term | None:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
+def term_from_oxigraph(node: object) -> Term:
+    """Convert a pyoxigraph term (an IRI, a blank node or a literal)."""
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.NamedNode):
+        return Term("uri", node.value)
+    if isinstance(node, pyoxigraph.BlankNode):
+        return Term("bnode", node.value)
+    if isinstance(node, pyoxigraph.Literal):
+        if node.language:
+            return Term("literal", node.value, None, node.language)
+        datatype = node.datatype.value
+        return Term("literal", node.value, None if datatype == XSD + "string" else datatype)
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
 def term_to_rdflib(term: Term) -> rdflib.term.Node:
     """Convert back to an rdflib term."""
     import rdflib
@@ -88,4 +102,27 @@ def result_from_rdflib(result: rdflib.query.Result) -> QueryResult:
         rows = [tuple(term_from_rdflib(value) for value in row) for row in result]
         return QueryResult("SELECT", variables=variables, rows=rows)
     triples = [tuple(term_from_rdflib(node) for node in triple) for triple in result]
+    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+
+
+def result_from_oxigraph(answer: object) -> QueryResult:
+    """Convert a pyoxigraph query answer (solutions, boolean or triples); each distinct term is converted once."""
+    import pyoxigraph
+
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer))
+    converted: dict[object, Term] = {}
+
+    def convert(node: object) -> Term | None:
+        if node is None:
+            return None
+        term = converted.get(node)
+        if term is None:
+            term = converted[node] = term_from_oxigraph(node)
+        return term
+
+    if isinstance(answer, pyoxigraph.QuerySolutions):
+        variables = [variable.value for variable in answer.variables]
+        return QueryResult("SELECT", variables=variables, rows=[tuple(map(convert, row)) for row in answer])
+    triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]  # type: ignore[attr-defined]
     return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]

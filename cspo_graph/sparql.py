@@ -71,9 +71,7 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
         raise InputError("SPARQL error: the query is nested too deeply", source) from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
-    if not allow_service and any(
-        getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)
-    ):
+    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)):
         raise ServiceRefused(
             f"{source}: SERVICE clauses reach the network and are refused; pass --allow-service to run them"
         )
@@ -85,6 +83,13 @@ def query_variables(query: Query) -> set[str]:
     from rdflib.term import Variable
 
     return {str(node) for node in _walk(query.algebra) if isinstance(node, Variable)}
+
+
+def check_params(query: Query, params: Mapping[str, object]) -> None:
+    """Refuse a parameter that names no variable of the query."""
+    unknown = sorted(set(params) - query_variables(query))
+    if unknown:
+        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
 
 
 def run_query(
@@ -105,9 +110,7 @@ def run_query(
 
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})
-    unknown = sorted(set(bindings) - query_variables(query))
-    if unknown:
-        raise UsageError(f"--param {unknown[0]}: the query has no variable ?{unknown[0]}")
+    check_params(query, bindings)
     return call_with_deadline(lambda: _evaluate(dataset, query, bindings, source), timeout, what=source)
 
 

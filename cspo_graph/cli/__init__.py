@@ -20,9 +20,15 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "analyze": "cspo_graph.cli.graph:analyze",
     "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
-    "query": "cspo_graph.cli.query:query",
+    "export": "cspo_graph.cli.export:export",
+    "graph": "cspo_graph.cli.graph:graph",
+    "load": "cspo_graph.cli.load:load",
+    "push": "cspo_graph.cli.push:push",
     "queries": "cspo_graph.cli.query:queries",
+    "query": "cspo_graph.cli.query:query",
+    "serve": "cspo_graph.cli.serve:serve",
     "validate": "cspo_graph.cli.validate:validate",
 }
 """Command name -> ``module:function``; a new command is one line here."""

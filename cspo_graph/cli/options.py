@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import click
@@ -24,18 +24,27 @@ def data_option(command: F) -> F:
     )(command)
 
 
-def format_option(command: F) -> F:
-    """``--format``: the one output format switch every command that prints results shares."""
+def format_choice(choices: Sequence[str], default: str | None, help: str) -> Callable[[F], F]:
+    """A ``--format``/``-f`` switch over ``choices``: the one spelling of the option, for
+    commands whose output formats differ (passed to the command as ``fmt``)."""
     return click.option(
         "--format",
         "-f",
         "fmt",
-        type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
-        default="table",
-        show_default=True,
-        help="table for people; json, csv, tsv, xml: W3C SPARQL results; "
-        "a graph result also takes ttl, nt, nq, trig, jsonld, n3 (json/xml: JSON-LD, RDF/XML).",
-    )(command)
+        type=click.Choice(list(choices), case_sensitive=False),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+format_option = format_choice(
+    OUTPUT_FORMATS,
+    "table",
+    "table for people; json, csv, tsv, xml: W3C SPARQL results; "
+    "a graph result also takes ttl, nt, nq, trig, jsonld, n3 (json/xml: JSON-LD, RDF/XML).",
+)
+"""``--format``: the one output format switch every command that prints results shares."""
 
 
 def output_option(command: F) -> F:
@@ -45,6 +54,16 @@ def output_option(command: F) -> F:
         "-o",
         type=click.Path(dir_okay=False, writable=True),
         help="Write to FILE instead of standard output (the file appears whole or not at all).",
+    )(command)
+
+
+def store_option(command: F) -> F:
+    """``--store DIR``: answer from an on-disk store made by ``cspo-graph load`` instead of parsing files."""
+    return click.option(
+        "--store",
+        metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="Answer from the on-disk store DIR made by 'cspo-graph load' (nothing is parsed) instead of --data.",
     )(command)
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: the synthetic graph generator and the benchmark runner."""
