@@ -126,13 +126,15 @@ class _Refused(Exception):
     """Raised from inside the XML pre-check's handlers."""
 
 
-def check_xml(path: Path) -> None:
-    """Refuse an XML file with a DTD (so no entity is declared, expanded or fetched) or absurd nesting.
+def check_xml(source: Path | bytes, name: str | Path | None = None) -> None:
+    """Refuse XML with a DTD (so no entity is declared, expanded or fetched) or absurd nesting.
 
-    Runs before any RDF parser sees the file; expat reads it as a stream.
+    Runs before any RDF parser sees the text (a file, or the bytes of an HTTP
+    answer named ``name``); expat reads it as a stream and nothing else.
     """
     from xml.parsers import expat
 
+    where = name if name is not None else source
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
@@ -154,13 +156,22 @@ def check_xml(path: Path) -> None:
     parser.EndElementHandler = end
     parser.StartDoctypeDeclHandler = doctype
     try:
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
+        if isinstance(source, bytes):
+            parser.Parse(source, True)
+        else:
+            with source.open("rb") as handle:
+                parser.ParseFile(handle)
     except _Refused as exc:
-        raise InputError(str(exc), path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1) from None
+        raise InputError(str(exc), where, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1) from None
     except expat.ExpatError as exc:
         message = expat.errors.messages[exc.code]
-        raise InputError(f"XML error: {message}", path, exc.lineno, exc.offset + 1) from None
+        raise InputError(f"XML error: {message}", where, exc.lineno, exc.offset + 1) from None
+
+
+def check_before_parsing(path: Path) -> None:
+    """The checks a file passes before any parser reads it (for parsers other than :func:`parse_quads`)."""
+    if format_for_path(path).xml:
+        check_xml(path)
 
 
 def _jsonld_input(path: Path) -> bytes | None:
@@ -225,8 +236,7 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path)
     try:
-        if fmt.xml:
-            check_xml(path)
+        check_before_parsing(path)
         inline = _jsonld_input(path) if fmt.name == "jsonld" else None
         yield from pyoxigraph.parse(
             inline,

@@ -13,6 +13,7 @@ from collections import defaultdict
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from cspo_graph import resources
 from cspo_graph.errors import UsageError
 from cspo_graph.rdfio import GRAPH_BASE
 
@@ -109,3 +110,34 @@ def materialize(dataset: rdflib.Dataset, profile: str) -> int:
     new = entailments(stated, profile)
     dataset.addN((s, p, o, inferred) for s, p, o in new)
     return len(new)
+
+
+def merge_same_as(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` with each ``owl:sameAs`` group of resources written as one of them.
+
+    Under OWL 2 RL, ``cspo:UnitedStates owl:sameAs wd:Q30`` copies every statement about
+    one to the other, so a delegation seems to represent two nations. Counting (as
+    SHACL's sh:maxCount does) needs each individual once: each group is named by its
+    member in the cspo namespace (else the first IRI in order), and the sameAs links
+    themselves are left out.
+    """
+    import rdflib
+
+    parent: dict[rdflib.term.Node, rdflib.term.Node] = {}
+
+    def root(node: rdflib.term.Node) -> rdflib.term.Node:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    def rank(node: rdflib.term.Node) -> tuple[bool, str]:
+        return (not str(node).startswith(resources.NAMESPACE), str(node))
+
+    for a, b in graph.subject_objects(rdflib.OWL.sameAs):
+        first, second = sorted((root(a), root(b)), key=rank)
+        if first != second:
+            parent[second] = first
+    merged = rdflib.Graph()
+    merged.namespace_manager = graph.namespace_manager
+    merged.addN((root(s), p, root(o), merged) for s, p, o in graph if p != rdflib.OWL.sameAs)
+    return merged

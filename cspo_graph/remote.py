@@ -69,9 +69,11 @@ def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
     """The pyoxigraph quads of an RDF response, in the format its Content-Type names."""
     import pyoxigraph
 
-    from cspo_graph.rdfio import format_for_media_type
+    from cspo_graph.rdfio import check_xml, format_for_media_type
 
     fmt = format_for_media_type(response.headers.get("content-type", ""))
+    if fmt.xml:
+        check_xml(response.content, str(response.url))
     return pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
 
 

@@ -61,8 +61,7 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
         raise ReadOnlyError(f"{source}: SPARQL Update is refused: cspo-graph query is read-only") from None
     except RecursionError:
         raise InputError(
-            "SPARQL syntax error: the query is nested too deeply for the parser "
-            "(or nests a SERVICE inside a SERVICE)",
+            "SPARQL syntax error: the query is nested too deeply for the parser (or nests a SERVICE inside a SERVICE)",
             source,
         ) from None
     try:
@@ -118,6 +117,7 @@ def _evaluate(
     dataset: rdflib.Graph, query: Query, bindings: Mapping[str, rdflib.term.Node], source: str
 ) -> QueryResult:
     import rdflib.plugins.sparql as rdflib_sparql
+    from rdflib.plugins.sparql.sparql import SPARQLError
     from rdflib.term import Variable
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -129,3 +129,7 @@ def _evaluate(
     except OSError as exc:  # only SERVICE reaches the network, and only when allowed
         reason = getattr(exc, "reason", None) or exc
         raise CspoError(f"{source}: a SERVICE endpoint could not be queried: {reason}") from None
+    except SPARQLError as exc:  # e.g. GROUP_CONCAT(DISTINCT ?x) over an unbound ?x
+        raise CspoError(f"{source}: rdflib could not evaluate the query: {exc}") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # rdflib's own bugs, e.g. ORDER BY
+        raise CspoError(f"{source}: rdflib could not evaluate the query ({type(exc).__name__}: {exc})") from None

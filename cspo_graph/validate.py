@@ -125,14 +125,14 @@ def validate(
     import pyshacl
 
     from cspo_graph.rdfio import load_graph
-    from cspo_graph.reasoning import entailments
+    from cspo_graph.reasoning import entailments, merge_same_as
 
     data = load_graph(paths)
     expanded = load_graph([resources.ONTOLOGY])
     expanded += data
     expanded.addN((s, p, o, expanded) for s, p, o in entailments(expanded, reason))
     conforms, report, _ = pyshacl.validate(
-        expanded,
+        merge_same_as(expanded),
         shacl_graph=load_graph([shapes or resources.SHAPES]),
         inference="none",
         abort_on_first=False,

@@ -152,7 +152,7 @@ BAD_TURTLE = "@prefix : <http://x/> .\n:a :b :c .\n:a :b <c d> .\n"
         (["query", "-e", "SELECT * { ?s nope:x ?o }"], {}, "SPARQL", 1),
         (["query", "founders", "--param", "zzz=1"], {}, "no variable ?zzz", 2),
         (["query", "founders", "--param", "oops"], {}, "NAME=VALUE", 2),
-        (["query", "founders", "--param", "n=<a b>"], {}, "not an <IRI> or a known prefixed name", 2),
+        (["query", "founders", "--param", "n=<a b>"], {}, "write an IRI in angle brackets", 2),
         (["query"], {}, "exactly one of QUERY", 2),
         (["query", "founders", "-e", "ASK {}"], {}, "exactly one of QUERY", 2),
         (["query", "founders", "--format", "bogus"], {}, "'bogus' is not one of", 2),

@@ -7,6 +7,7 @@ positive control proves the listener does see a connection when one is allowed.
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
 import subprocess
@@ -140,7 +141,8 @@ def test_allow_service_opts_in(cli, listener):
 @pytest.mark.parametrize("clause", ["FROM", "FROM NAMED"])
 def test_from_fetches_nothing(cli, listener, secret, clause):
     for target in (listener.url, secret.as_uri()):
-        result = cli("query", "-e", f"SELECT * {clause} <{target}> WHERE {{ ?s ?p ?o }}", "--format", "csv")
+        text = f"SELECT ?s ?p ?o {clause} <{target}> WHERE {{ ?s ?p ?o }}"
+        result = cli("query", "-e", text, "--format", "csv")
         assert result.exit_code == 0, result.output
         assert result.output.splitlines() == ["s,p,o"]
         assert SECRET not in result.output
@@ -305,4 +307,81 @@ def test_secret_file_named_in_a_query_is_not_read(cli, secret):
     """A file IRI in the query text is only a name: nothing is read from it."""
     result = cli("query", "-e", f"SELECT * WHERE {{ <{secret.as_uri()}> ?p ?o }}", "--format", "csv")
     assert result.exit_code == 0
+    assert SECRET not in result.output
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """The built-in data in an on-disk Oxigraph store (whose engine has a SERVICE client of its own)."""
+    from click.testing import CliRunner
+
+    from cspo_graph.cli import main
+
+    folder = tmp_path_factory.mktemp("store")
+    result = CliRunner().invoke(main, ["load", "builtin", "--store", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.mark.parametrize("form", ["plain", "silent", "variable endpoint", "deep", "filter exists", "construct"])
+def test_service_is_refused_on_the_store_path_too(cli, listener, store, form):
+    result = cli("query", "--store", str(store), "-e", SERVICE_FORMS[form].replace("URL", listener.url))
+    refused(result, "SERVICE clauses reach the network and are refused")
+    assert listener.settle() == 0
+
+
+def test_escaped_service_keyword_is_refused_on_the_store_path(cli, listener, store):
+    """SPARQL's \\u escapes apply before parsing: SERV\\u0049CE is SERVICE to Oxigraph."""
+    text = f"SELECT * WHERE {{ SERV\\u0049CE <{listener.url}> {{ ?s ?p ?o }} }}"
+    result = cli("query", "--store", str(store), "-e", text, "--timeout", "10")
+    assert result.exit_code == 1
+    assert listener.settle() == 0
+
+
+def test_store_load_refuses_a_dtd(cli, listener, secret, tmp_path):
+    data = tmp_path / "entities.rdf"
+    data.write_text(
+        '<?xml version="1.0"?>\n'
+        + DTD_DOCUMENTS["external entity"].format(target=secret.as_uri())
+        + '\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+    )
+    result = cli("load", str(data), "--store", str(tmp_path / "store"))
+    refused(result, f"{data}:2:", "a DTD (<!DOCTYPE ...>) is refused")
+    assert SECRET not in result.output
+
+
+class _HostileEndpoint(http.server.BaseHTTPRequestHandler):
+    """Answers every query with RDF/XML that declares entities."""
+
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rdf+xml")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_endpoint_answering_with_a_dtd_is_refused(cli, secret):
+    _HostileEndpoint.body = (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY e SYSTEM "' + secret.as_uri() + '"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">'
+        '<rdf:Description rdf:about="https://example.org/s"><ex:p>&e;</ex:p></rdf:Description></rdf:RDF>'
+    ).encode()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostileEndpoint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        result = cli("query", "--endpoint", url, "-e", "CONSTRUCT WHERE { ?s ?p ?o }")
+    finally:
+        server.shutdown()
+        server.server_close()
+    refused(result, "a DTD (<!DOCTYPE ...>) is refused")
     assert SECRET not in result.output

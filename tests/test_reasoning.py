@@ -6,7 +6,7 @@ import pytest
 import rdflib
 
 from cspo_graph.rdfio import load, load_graph
-from cspo_graph.reasoning import INFERRED_GRAPH, entailments, materialize
+from cspo_graph.reasoning import INFERRED_GRAPH, entailments, materialize, merge_same_as
 
 PEOPLE = {"Chance Saltzman", "Stephen Whiting", "Robert Brose", "Pete Hegseth"}
 
@@ -44,7 +44,8 @@ def test_prov_entities_include_the_sources(cli, profile):
         "The Dallas Express article",
     }
     count = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a prov:Entity }"
-    assert labels(cli, count, "--reason", profile) == {"77"}
+    # 75 sourced facts, 2 sources and the graph of identifiers added for linking
+    assert labels(cli, count, "--reason", profile) == {"78"}
 
 
 def test_subproperties_are_materialized(cli):
@@ -77,3 +78,18 @@ def test_no_literal_is_mistaken_for_another():
 
 def test_an_unknown_profile_is_a_usage_error(cli):
     assert cli("query", "founders", "--reason", "magic").exit_code == 2
+
+
+def test_same_as_groups_are_merged_under_the_cspo_name():
+    graph = rdflib.Graph()
+    us, wd, other = (
+        rdflib.URIRef(iri) for iri in ("https://w3id.org/cspo-graph/ns#US", "http://wd/Q30", "http://x/us")
+    )
+    delegation = rdflib.URIRef("https://w3id.org/cspo-graph/ns#Delegation")
+    represents = rdflib.URIRef("https://w3id.org/cspo-graph/ns#represents")
+    graph.add((wd, rdflib.OWL.sameAs, us))
+    graph.add((other, rdflib.OWL.sameAs, wd))
+    for node in (us, wd, other):
+        graph.add((delegation, represents, node))
+    merged = merge_same_as(graph)
+    assert set(merged) == {(delegation, represents, us)}

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cspo_graph.library import resolve
+
 ASK = "ASK { ?s ?p ?o }"
 
 
@@ -114,9 +116,7 @@ def test_deep_json_and_xml_nesting_are_refused(cli, tmp_path):
         + "</rdf:Description></a:p>" * 600
         + "</rdf:Description></rdf:RDF>"
     )
-    assert located(cli, tmp_path, "deep.rdf", xml).endswith(
-        "XML elements nested more than 1000 deep are refused"
-    )
+    assert located(cli, tmp_path, "deep.rdf", xml).endswith("XML elements nested more than 1000 deep are refused")
 
 
 @pytest.mark.parametrize(
@@ -153,11 +153,25 @@ def test_updates_are_refused(cli):
     for update in ("DROP ALL", "INSERT DATA { <https://a/s> <https://a/p> 1 }", "CLEAR DEFAULT"):
         result = cli("query", "-e", update)
         assert result.exit_code == 1
-        assert (
-            result.output == "Error: <expression>: SPARQL Update is refused: cspo-graph query is read-only\n"
-        )
+        assert result.output == "Error: <expression>: SPARQL Update is refused: cspo-graph query is read-only\n"
 
 
 def test_control_characters_in_messages_are_escaped(cli, tmp_path):
     message = located(cli, tmp_path, "bell.ttl", "\x07")
     assert "\x07" not in message and "\\x07" in message
+
+
+def test_queries_rdflib_cannot_evaluate_are_one_line(cli, tmp_path):
+    """Two rdflib bugs found by the fuzz test: each ends as one line naming the query, exit 1."""
+    distinct = "SELECT (GROUP_CONCAT(DISTINCT ?x) AS ?y) WHERE { ?s a cspo:Nation OPTIONAL { ?s cspo:nope ?x } }"
+    result = cli("query", "-e", distinct)
+    assert result.exit_code == 1
+    assert result.output == "Error: <expression>: rdflib could not evaluate the query: Variable x is not bound\n"
+    claims = tmp_path / "claims.rq"  # the claims query with a misspelt prov: namespace, so nothing matches
+    claims.write_text(resolve("claims").text.replace("<http://www.w3.org/ns/prov#>", "<ttp://www.w3.org/ns/prov#>"))
+    result = cli("query", str(claims))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {claims}: rdflib could not evaluate the query "
+        "(TypeError: '<' not supported between instances of 'NoneType' and 'NoneType')\n"
+    )

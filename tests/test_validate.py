@@ -149,8 +149,7 @@ CASES = [
     ),
     (
         ["PostHolding-variantOf"],
-        "INSERT DATA { cspo:BroseAsActingAssistantSecretary"
-        " cspo:variantOf cspo:BroseOnDefendingInterestsInSpace }",
+        "INSERT DATA { cspo:BroseAsActingAssistantSecretary cspo:variantOf cspo:BroseOnDefendingInterestsInSpace }",
         {("cspo:BroseAsActingAssistantSecretary", "PostHolding-variantOf")},
     ),
     (
@@ -440,10 +439,7 @@ def test_cli_prints_label_path_and_message(cli, shipped_data, tmp_path):
 
 
 def test_cli_json_and_w3c_report(cli, shipped_data, tmp_path):
-    update = (
-        "DELETE WHERE { cspo:CSpO schema:foundingDate ?d } ;"
-        'INSERT DATA { cspo:CSpO schema:foundingDate "2018" }'
-    )
+    update = 'DELETE WHERE { cspo:CSpO schema:foundingDate ?d } ;INSERT DATA { cspo:CSpO schema:foundingDate "2018" }'
     broken = broken_copy(shipped_data, update, tmp_path)
     result = cli("validate", "--data", str(broken), "--format", "json")
     assert result.exit_code == 1

@@ -19,9 +19,7 @@ from cspo_graph.cli.options import data_option, emit, output_option, report_form
 @report_format_option("text", "json")
 @output_option
 @click.pass_context
-def check_quotes(
-    ctx: click.Context, sources: str, data: tuple[str, ...], fmt: str, output: str | None
-) -> None:
+def check_quotes(ctx: click.Context, sources: str, data: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Check that every quote and wording stands verbatim in the sources it cites.
 
     Statements' quotes (cspo:quote), wordings' texts (cspo:text) and hedges

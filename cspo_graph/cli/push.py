@@ -79,10 +79,12 @@ def push(
           --endpoint http://localhost:8890/sparql-graph-crud-auth
     """
     from cspo_graph import endpoint as http
+    from cspo_graph.guard import allow_network
     from cspo_graph.push import graphs_to_push
     from cspo_graph.push import push as push_graphs
     from cspo_graph.rdfio import load
 
+    allow_network()  # --endpoint is required: pushing is reaching the network on purpose
     http.check_url(endpoint)
     if query_endpoint:
         http.check_url(query_endpoint, "--query-endpoint")

@@ -69,7 +69,7 @@ def query(
       cspo-graph query members --timeout 5
     """
     from cspo_graph.answers import remembered
-    from cspo_graph.deadline import call_with_deadline
+    from cspo_graph.deadline import call_with_deadline, check_timeout
     from cspo_graph.errors import UsageError
     from cspo_graph.formats import render
     from cspo_graph.guard import allow_network
@@ -99,7 +99,7 @@ def query(
 
     if allow_service or endpoint is not None:
         allow_network()
-    limit = timeout or None
+    limit = check_timeout(timeout or None)
     if store is not None:
         from cspo_graph.store import query_store
 

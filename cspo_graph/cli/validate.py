@@ -13,9 +13,7 @@ from cspo_graph.cli.options import data_option, emit, output_option, reason_opti
 @report_format_option("text", "json", "ttl")
 @output_option
 @click.pass_context
-def validate(
-    ctx: click.Context, data: tuple[str, ...], reason: str | None, fmt: str, output: str | None
-) -> None:
+def validate(ctx: click.Context, data: tuple[str, ...], reason: str | None, fmt: str, output: str | None) -> None:
     """Check the data against the SHACL shapes (ontology/shapes.ttl).
 
     Each violation is printed as the focus node, its label, the property path
