@@ -178,10 +178,11 @@ def _graph(result: QueryResult, fmt: str) -> str:
         graph.bind(prefix, namespace)
     for triple in result.triples:
         graph.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
+    serializer = _GRAPH_SERIALIZERS[fmt]
     try:
-        return graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
+        return graph.serialize(format=serializer)
     except RecursionError:
-        raise CspoError(f"the result is nested too deeply to write as {fmt}; --format nt writes it") from None
+        raise CspoError(f"the result is nested too deeply to write as {serializer}; --format nt writes it") from None
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:

@@ -99,7 +99,7 @@ def test_deep_turtle_nesting_loads_and_deep_output_is_a_clear_error(cli, tmp_pat
     everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     result = cli("query", "-e", everything, "--data", str(listed), "--format", "ttl")
     assert result.exit_code == 1
-    assert result.output == "Error: the result is nested too deeply to write as ttl; --format nt writes it\n"
+    assert result.output == "Error: the result is nested too deeply to write as turtle; --format nt writes it\n"
     result = cli("query", "-e", everything, "--data", str(listed), "--format", "nt")
     assert result.exit_code == 0
     assert len(result.output.splitlines()) == 2 * depth + 1
