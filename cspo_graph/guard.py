@@ -103,6 +103,8 @@ def guarded() -> Iterator[None]:
         if not _State.installed:
             sys.addaudithook(_hook)
             _State.installed = True
+        if _State.depth == 0:
+            _State.allowed = False  # each command starts without the network
         _State.depth += 1
     try:
         yield

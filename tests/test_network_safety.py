@@ -385,3 +385,10 @@ def test_an_endpoint_answering_with_a_dtd_is_refused(cli, secret):
         server.server_close()
     refused(result, "a DTD (<!DOCTYPE ...>) is refused")
     assert SECRET not in result.output
+
+
+def test_allowing_outside_a_command_does_not_carry_into_the_next(listener):
+    guard.allow_network()
+    with guard.guarded(), pytest.raises(guard.NetworkRefused):
+        socket.create_connection(("127.0.0.1", listener.port), timeout=2)
+    assert listener.settle() == 0
