@@ -69,7 +69,8 @@ def remembered(compute: Callable[[], str], text: str, params: Sequence[str], fmt
     key = hashlib.sha256("\0".join([text, fmt, *params]).encode()).hexdigest()
     place = folder / "answers" / generation[:32] / f"{key}.txt"
     try:
-        return place.read_bytes().decode("utf-8")  # as written: CSV answers keep their CRLF
+        with place.open(encoding="utf-8", newline="") as kept:  # CSV's \r\n stays as it was
+            return kept.read()
     except (OSError, UnicodeDecodeError):
         pass
     answer = compute()

@@ -26,9 +26,16 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _answer_cache_in_a_temp_folder(tmp_path_factory):
-    """Keep the answer cache of the query command out of the user's home during tests."""
-    os.environ["CSPO_GRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("answer-cache"))
+def answer_cache(tmp_path_factory):
+    """Keep the cache of answers (cspo_graph.answers) in a folder of the test run, not the user's."""
+    folder = tmp_path_factory.mktemp("answer-cache")
+    previous = os.environ.get("CSPO_GRAPH_CACHE_DIR")
+    os.environ["CSPO_GRAPH_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["CSPO_GRAPH_CACHE_DIR"]
+    else:
+        os.environ["CSPO_GRAPH_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")
