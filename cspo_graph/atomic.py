@@ -9,6 +9,13 @@ from pathlib import Path
 from cspo_graph.errors import InputError
 
 
+def _default_mode() -> int:
+    """The mode a plainly created file gets (mkstemp's own 0600 would hide it from other users)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the whole new one."""
     target = Path(path)
@@ -20,7 +27,10 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(temp, _default_mode())
         os.replace(temp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {exc.strerror or exc}", target) from None
         raise

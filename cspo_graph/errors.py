@@ -33,6 +33,14 @@ class InputError(CspoError):
         self.column = column
         super().__init__(self._located())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str | None, int | None, int | None]]:
+        # Keeps the location when the error crosses a process boundary (see cspo_graph.deadline).
+        return (type(self), (self.message, self.source, self.line, self.column))
+
     def _located(self) -> str:
         where = [str(part) for part in (self.source, self.line, self.column) if part is not None]
         return f"{':'.join(where)}: {self.message}" if where else self.message
+
+
+class QueryTimeout(CspoError):
+    """A query (with the rendering of its results) ran past its time limit and was stopped."""

@@ -15,13 +15,33 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from cspo_graph import resources
-from cspo_graph.errors import UsageError
+from cspo_graph.errors import CspoError, UsageError
 from cspo_graph.results import QueryResult, Term, term_to_rdflib
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv", "xml")
 RDF_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "n3")
 OUTPUT_FORMATS = TABLE_FORMATS + RDF_FORMATS
 """Every value ``--format`` accepts."""
+
+RESULT_MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "table": "text/plain",
+}
+"""The media type of each SELECT/ASK format (the W3C ones first, in order of preference)."""
+
+GRAPH_MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "n3": "text/n3",
+}
+"""The media type of each CONSTRUCT/DESCRIBE format (in order of preference)."""
 
 _GRAPH_SERIALIZERS = {
     "table": "turtle",
@@ -152,12 +172,17 @@ _TABULAR: dict[str, Callable[[QueryResult], str]] = {
 def _graph(result: QueryResult, fmt: str) -> str:
     import rdflib
 
-    graph = rdflib.Graph()
+    quads = fmt in ("nq", "trig")  # quad formats need a dataset; the triples go in its default graph
+    graph = rdflib.Dataset() if quads else rdflib.Graph()
     for prefix, namespace in resources.PREFIXES.items():
         graph.bind(prefix, namespace)
     for triple in result.triples:
         graph.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
-    return graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
+    serializer = _GRAPH_SERIALIZERS[fmt]
+    try:
+        return graph.serialize(format=serializer)
+    except RecursionError:
+        raise CspoError(f"the result is nested too deeply to write as {serializer}; --format nt writes it") from None
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:
@@ -174,3 +199,10 @@ def render(result: QueryResult, fmt: str = "table") -> str:
             f"format {fmt!r} is for graph results; a {result.kind} result takes one of: {', '.join(TABLE_FORMATS)}"
         )
     return _TABULAR[fmt](result)
+
+
+def media_type(kind: str, fmt: str) -> str:
+    """The media type of a ``kind`` (SELECT, ASK, CONSTRUCT) result rendered in format ``fmt``."""
+    if kind == "CONSTRUCT":
+        return GRAPH_MEDIA_TYPES[{"table": "ttl", "turtle": "ttl", "json": "jsonld"}.get(fmt, fmt)]
+    return RESULT_MEDIA_TYPES[fmt]

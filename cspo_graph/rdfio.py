@@ -36,17 +36,26 @@ class RdfFormat:
     rdflib: str
     media_type: str
     quads: bool = False
+    other_media_types: tuple[str, ...] = ()
+    xml: bool = False
 
 
 FORMATS: dict[str, RdfFormat] = {
     f.name: f
     for f in (
         RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat("nt", (".nt", ".ntriples"), "N_TRIPLES", "nt", "application/n-triples"),
+        RdfFormat(
+            "nt",
+            (".nt", ".ntriples"),
+            "N_TRIPLES",
+            "nt",
+            "application/n-triples",
+            other_media_types=("text/plain",),
+        ),
         RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
         RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
         RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
-        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml"),
+        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml", xml=True),
     )
 }
 ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "xml"}
@@ -71,16 +80,31 @@ def format_for_path(path: str | Path) -> RdfFormat:
     raise InputError(f"unknown RDF format for extension {suffix or '(none)'!r} (known: {known})", path)
 
 
+BUILTIN_GRAPHS = {
+    resources.ONTOLOGY: GRAPH_BASE + "ontology",
+    resources.DATA: GRAPH_BASE + "data",
+    resources.LINKS: GRAPH_BASE + "links",
+}
+"""Each shipped file and the named graph it is loaded into."""
+
+
+def format_for_media_type(media_type: str) -> RdfFormat:
+    """The format a Content-Type header names (parameters such as charset ignored)."""
+    bare = media_type.split(";")[0].strip().lower()
+    for fmt in FORMATS.values():
+        if bare == fmt.media_type or bare in fmt.other_media_types:
+            return fmt
+    raise InputError(f"not an RDF media type: {media_type or '(none)'!r}")
+
+
 def builtin_files() -> list[Path]:
-    """The shipped ontology and curated data."""
-    return [resources.ONTOLOGY, resources.DATA]
+    """The shipped ontology, curated data and the identifiers added for linking."""
+    return list(BUILTIN_GRAPHS)
 
 
 def graph_name(path: Path) -> str:
     """The IRI of the named graph a file is loaded into."""
-    if path in (resources.ONTOLOGY, resources.DATA):
-        return GRAPH_BASE + path.parent.name
-    return path.resolve().as_uri()
+    return BUILTIN_GRAPHS.get(path) or path.resolve().as_uri()
 
 
 def expand(paths: Iterable[str | Path] | None) -> list[Path]:
@@ -93,19 +117,130 @@ def expand(paths: Iterable[str | Path] | None) -> list[Path]:
     return files
 
 
-_OX_LOCATION = re.compile(r"^Parser error at line (\d+) between columns (\d+)(?: and \d+)?: ", re.S)
+_OX_MESSAGE = re.compile(r"^Parser error (?:at|between) [^:]*: (.*?)(?: \([^()]*, line \d+\))?$", re.S)
+MAX_XML_DEPTH = 1000
+"""XML elements nested deeper than this are refused (RDF/XML parsing slows down quadratically)."""
+
+
+class _Refused(Exception):
+    """Raised from inside the XML pre-check's handlers."""
+
+
+def check_xml(source: Path | bytes, name: str | Path | None = None) -> None:
+    """Refuse XML with a DTD (so no entity is declared, expanded or fetched) or absurd nesting.
+
+    Runs before any RDF parser sees the text (a file, or the bytes of an HTTP
+    answer named ``name``); expat reads it as a stream and nothing else.
+    """
+    from xml.parsers import expat
+
+    where = name if name is not None else source
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(f"XML elements nested more than {MAX_XML_DEPTH} deep are refused")
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def doctype(*_: object) -> None:
+        raise _Refused("a DTD (<!DOCTYPE ...>) is refused: entity declarations could expand or fetch data")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        if isinstance(source, bytes):
+            parser.Parse(source, True)
+        else:
+            with source.open("rb") as handle:
+                parser.ParseFile(handle)
+    except _Refused as exc:
+        raise InputError(str(exc), where, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1) from None
+    except expat.ExpatError as exc:
+        message = expat.errors.messages[exc.code]
+        raise InputError(f"XML error: {message}", where, exc.lineno, exc.offset + 1) from None
+
+
+def check_before_parsing(path: Path) -> None:
+    """The checks a file passes before any parser reads it (for parsers other than :func:`parse_quads`)."""
+    if format_for_path(path).xml:
+        check_xml(path)
+
+
+def _jsonld_input(path: Path) -> bytes | None:
+    """The JSON-LD text with shipped contexts inlined, or ``None`` when the file names none.
+
+    A context is never fetched: pyoxigraph refuses remote contexts, and those the
+    package ships a copy of (:data:`cspo_graph.resources.JSONLD_CONTEXTS`) are inlined.
+    """
+    import json
+
+    raw = path.read_bytes()
+    if not any(iri.encode() in raw for iri in resources.JSONLD_CONTEXTS):
+        return None
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # pyoxigraph reports the syntax error with its location
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if "@context" in node:
+                node["@context"] = _inline_contexts(node["@context"])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return json.dumps(document).encode()
+
+
+def _inline_contexts(context: object) -> object:
+    import json
+
+    if isinstance(context, list):
+        return [_inline_contexts(item) for item in context]
+    if isinstance(context, str) and context in resources.JSONLD_CONTEXTS:
+        shipped = json.loads(resources.JSONLD_CONTEXTS[context].read_text(encoding="utf-8"))
+        return shipped["@context"]
+    return context
+
+
+def located(exc: SyntaxError, path: Path) -> InputError:
+    """A pyoxigraph parse error as an :class:`InputError` naming the file, line and column."""
+    message = str(exc.msg if getattr(exc, "msg", None) else exc)
+    match = _OX_MESSAGE.match(message)
+    if match:
+        message = match[1]
+    elif "LoadDocumentCallback" in message:
+        shipped = ", ".join(resources.JSONLD_CONTEXTS)
+        message = f"remote JSON-LD contexts are never fetched: inline it or use a shipped one ({shipped})"
+    return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno, exc.offset)
 
 
 def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
-    """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`."""
+    """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`.
+
+    Nothing is fetched: XML is checked for DTDs first, JSON-LD contexts come only
+    from the package's own copies, and ``owl:imports`` is data like any other triple.
+    """
     import pyoxigraph
 
     fmt = format_for_path(path)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "not a file", path)
     try:
+        check_before_parsing(path)
+        inline = _jsonld_input(path) if fmt.name == "jsonld" else None
         yield from pyoxigraph.parse(
-            path=path,
+            inline,
+            path=None if inline is not None else path,
             format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
@@ -114,15 +249,6 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
         raise located(exc, path) from None
     except (OSError, ValueError) as exc:
         raise InputError(str(exc), path) from None
-
-
-def located(exc: SyntaxError, path: Path) -> InputError:
-    """A pyoxigraph parse error as an :class:`InputError` naming the file, line and column."""
-    message = str(exc.msg if hasattr(exc, "msg") else exc)
-    match = _OX_LOCATION.match(message)
-    if match:
-        return InputError(message[match.end() :], path, int(match[1]), int(match[2]))
-    return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno)
 
 
 class _TermConverter:
@@ -191,3 +317,19 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
             )
         dataset.addN(quads)
     return dataset
+
+
+def load_graph(paths: Sequence[str | Path] | None = None) -> rdflib.Graph:
+    """The union of the files' triples as one plain graph (for tools that treat datasets per graph)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, namespace in resources.PREFIXES.items():
+        graph.bind(prefix, namespace)
+    convert = _TermConverter()
+    for path in expand(paths):
+        graph.addN(
+            (convert(q.subject, path), convert(q.predicate, path), convert(q.object, path), graph)
+            for q in parse_quads(path)
+        )
+    return graph

@@ -13,8 +13,13 @@ _SHIPPED = _PACKAGE / "_shipped"
 _ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
 
 ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
+SHAPES = _ROOT / "ontology" / "shapes.ttl"
 DATA = _ROOT / "data" / "triples.ttl"
+LINKS = _ROOT / "data" / "links.ttl"
 QUERIES = _ROOT / "queries"
+
+JSONLD_CONTEXTS = {"https://w3id.org/cspo-graph/context.jsonld": _PACKAGE / "context.jsonld"}
+"""JSON-LD context IRI -> the copy the package ships; no other context is ever loaded."""
 
 NAMESPACE = "https://w3id.org/cspo-graph/ns#"
 
@@ -30,5 +35,6 @@ PREFIXES = {
     "schema": "https://schema.org/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "time": "http://www.w3.org/2006/time#",
+    "wd": "http://www.wikidata.org/entity/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }

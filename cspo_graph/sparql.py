@@ -33,14 +33,15 @@ class ServiceRefused(CspoError):
 
 
 def _walk(node: Any) -> Iterator[Any]:
-    """Every node of a translated algebra tree."""
-    yield node
-    if isinstance(node, Mapping):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple | set):
-        for value in node:
-            yield from _walk(value)
+    """Every node of a translated algebra tree (iteratively: a deep tree cannot overflow the stack)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, Mapping):
+            pending.extend(current.values())
+        elif isinstance(current, list | tuple | set):
+            pending.extend(current)
 
 
 def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) -> Query:
@@ -59,9 +60,14 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
             raise InputError(f"SPARQL syntax error: {message}", source, exc.lineno, exc.col) from None
         raise ReadOnlyError(f"{source}: SPARQL Update is refused: cspo-graph query is read-only") from None
     except RecursionError:
-        raise InputError("SPARQL syntax error: the query is nested too deeply", source) from None
+        raise InputError(
+            "SPARQL syntax error: the query is nested too deeply for the parser (or nests a SERVICE inside a SERVICE)",
+            source,
+        ) from None
     try:
         query = translateQuery(tree, initNs=resources.PREFIXES)
+    except RecursionError:
+        raise InputError("SPARQL error: the query is nested too deeply", source) from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
     if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)):
@@ -92,17 +98,38 @@ def run_query(
     params: Mapping[str, rdflib.term.Node] | None = None,
     allow_service: bool = False,
     source: str = "<query>",
+    timeout: float | None = None,
 ) -> QueryResult:
-    """Run a SPARQL query over ``dataset`` and return an engine-neutral result."""
-    import rdflib.plugins.sparql as rdflib_sparql
-    from rdflib.term import Variable
+    """Run a SPARQL query over ``dataset`` and return an engine-neutral result.
 
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    With ``timeout`` (seconds) the query is evaluated in a child process that is
+    killed when the time is up, raising :class:`cspo_graph.errors.QueryTimeout`.
+    """
+    from cspo_graph.deadline import call_with_deadline
+
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})
     check_params(query, bindings)
+    return call_with_deadline(lambda: _evaluate(dataset, query, bindings, source), timeout, what=source)
+
+
+def _evaluate(
+    dataset: rdflib.Graph, query: Query, bindings: Mapping[str, rdflib.term.Node], source: str
+) -> QueryResult:
+    import rdflib.plugins.sparql as rdflib_sparql
+    from rdflib.plugins.sparql.sparql import SPARQLError
+    from rdflib.term import Variable
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
         result = dataset.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
         return result_from_rdflib(result)
     except RecursionError:
         raise CspoError(f"{source}: the query is nested too deeply to evaluate") from None
+    except OSError as exc:  # only SERVICE reaches the network, and only when allowed
+        reason = getattr(exc, "reason", None) or exc
+        raise CspoError(f"{source}: a SERVICE endpoint could not be queried: {reason}") from None
+    except SPARQLError as exc:  # e.g. GROUP_CONCAT(DISTINCT ?x) over an unbound ?x
+        raise CspoError(f"{source}: rdflib could not evaluate the query: {exc}") from None
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # rdflib's own bugs, e.g. ORDER BY
+        raise CspoError(f"{source}: rdflib could not evaluate the query ({type(exc).__name__}: {exc})") from None

@@ -171,6 +171,7 @@ def load_files(
         rdfio.format_for_path(path)
         if not path.is_file():
             raise InputError("no such file" if not path.exists() else "not a file", path)
+        rdfio.check_before_parsing(path)
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)

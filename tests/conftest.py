@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,7 +17,11 @@ from click.testing import CliRunner, Result
 from cspo_graph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = next(
+    (folder / "shared" / "seeds" for folder in REPO.parents if (folder / "shared" / "seeds").is_dir()),
+    REPO.parent / "shared" / "seeds",
+)
+"""The seed texts: ``shared/seeds`` beside the clone (as in CI) or above a worktree."""
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -92,3 +101,48 @@ def page(browser):
     new_page.on("request", lambda request: new_page.requests.append(request.url))
     yield new_page
     context.close()
+
+
+FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
+MEMBERSHIP_CONSTRUCT = """CONSTRUCT { ?m org:member ?n ; org:organization ?i }
+WHERE { ?m a cspo:Membership ; org:member ?n ; org:organization ?i }"""
+SERVER_TIMEOUT = 10.0
+SERVER_MAX_BODY = 64 << 10
+
+
+SERVER_PIDS: dict[str, int] = {}
+"""The process id of each server :func:`serving` runs, by base URL."""
+
+
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port; yield its base URL."""
+    command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0", *options]
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
+        try:
+            first_line = process.stdout.readline()
+            if " at http://127.0.0.1:" not in first_line:
+                process.kill()
+                process.wait()
+                log.seek(0)
+                pytest.fail(f"serve did not start: {first_line}{log.read()}")
+            url = first_line.split(" at ")[1].split()[0]
+            with urllib.request.urlopen(url + "queries", timeout=30) as response:
+                assert response.status == 200
+            SERVER_PIDS[url] = process.pid
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """The base URL (http://127.0.0.1:PORT/) of a server on the built-in data, with a short time limit."""
+    with serving("--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)) as url:
+        yield url

@@ -8,7 +8,9 @@ Exit codes: 0 success, 1 error in the input or while running, 2 usage error.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from importlib import import_module
 from typing import Any
 
@@ -18,18 +20,33 @@ from cspo_graph import __version__
 from cspo_graph.errors import CspoError
 
 COMMANDS = {
+    "analyze": "cspo_graph.cli.graph:analyze",
+    "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
+    "export": "cspo_graph.cli.export:export",
+    "graph": "cspo_graph.cli.graph:graph",
     "load": "cspo_graph.cli.load:load",
-    "query": "cspo_graph.cli.query:query",
+    "push": "cspo_graph.cli.push:push",
     "queries": "cspo_graph.cli.query:queries",
+    "query": "cspo_graph.cli.query:query",
+    "serve": "cspo_graph.cli.serve:serve",
+    "validate": "cspo_graph.cli.validate:validate",
 }
 """Command name -> ``module:function``; a new command is one line here."""
+
+# rdflib logs a traceback when a literal does not fit its datatype ("abc"^^xsd:integer);
+# such a literal stays in the data as it is, and `cspo-graph validate` reports it.
+logging.getLogger("rdflib").addHandler(logging.NullHandler())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class CommandFailed(click.ClickException):
     """A library error shown as one line, with the library's exit code."""
 
     def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
+        one_line = " ".join(message.split("\n"))
+        super().__init__(_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", one_line))
         self.exit_code = exit_code
 
 
@@ -48,8 +65,11 @@ class LazyGroup(click.Group):
         return getattr(import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from cspo_graph.guard import guarded
+
         try:
-            return super().invoke(ctx)
+            with guarded():
+                return super().invoke(ctx)
         except CspoError as exc:
             raise CommandFailed(str(exc), exc.exit_code) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import click
@@ -24,18 +24,27 @@ def data_option(command: F) -> F:
     )(command)
 
 
-def format_option(command: F) -> F:
-    """``--format``: the one output format switch every command that prints results shares."""
+def format_choice(choices: Sequence[str], default: str | None, help: str) -> Callable[[F], F]:
+    """A ``--format``/``-f`` switch over ``choices``: the one spelling of the option, for
+    commands whose output formats differ (passed to the command as ``fmt``)."""
     return click.option(
         "--format",
         "-f",
         "fmt",
-        type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
-        default="table",
-        show_default=True,
-        help="table for people; json, csv, tsv, xml: W3C SPARQL results; "
-        "a graph result also takes ttl, nt, nq, trig, jsonld, n3 (json/xml: JSON-LD, RDF/XML).",
-    )(command)
+        type=click.Choice(list(choices), case_sensitive=False),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+format_option = format_choice(
+    OUTPUT_FORMATS,
+    "table",
+    "table for people; json, csv, tsv, xml: W3C SPARQL results; "
+    "a graph result also takes ttl, nt, nq, trig, jsonld, n3 (json/xml: JSON-LD, RDF/XML).",
+)
+"""``--format``: the one output format switch every command that prints results shares."""
 
 
 def output_option(command: F) -> F:
@@ -66,3 +75,25 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+
+
+def reason_option(command: F) -> F:
+    """``--reason rdfs|owlrl``: materialize entailments over the ontology before answering."""
+    return click.option(
+        "--reason",
+        type=click.Choice(["rdfs", "owlrl"], case_sensitive=False),
+        help="Materialize RDFS or OWL 2 RL entailments first (e.g. cspo:Person is then a foaf:Person).",
+    )(command)
+
+
+def report_format_option(*choices: str) -> Callable[[F], F]:
+    """``--format`` for a command that prints a report rather than query rows."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices, case_sensitive=False),
+        default=choices[0],
+        show_default=True,
+        help=f"Report format: {', '.join(choices)}.",
+    )

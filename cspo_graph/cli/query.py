@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, store_option
+from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
 
 
 @click.command()
@@ -21,6 +21,19 @@ from cspo_graph.cli.options import data_option, emit, format_option, output_opti
     help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
 )
 @click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
+@click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
+@click.option(
+    "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
+)
+@reason_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query (with the writing of its results) after this long; 0 for no limit.",
+)
 @format_option
 @output_option
 def query(
@@ -30,6 +43,10 @@ def query(
     store: str | None,
     params: tuple[str, ...],
     allow_service: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
+    reason: str | None,
+    timeout: float,
     fmt: str,
     output: str | None,
 ) -> None:
@@ -47,13 +64,19 @@ def query(
       cspo-graph query posts --param person=cspo:RobertBrose
       cspo-graph query -e 'SELECT ?nation WHERE { ?nation a cspo:Nation }'
       cspo-graph query members --store ./cspo-store
+      cspo-graph query members --endpoint http://localhost:8890/sparql
+      cspo-graph query -e 'SELECT ?who WHERE { ?who a foaf:Person }' --reason rdfs
+      cspo-graph query members --timeout 5
     """
     from cspo_graph.answers import remembered
+    from cspo_graph.deadline import call_with_deadline, check_timeout
     from cspo_graph.errors import UsageError
     from cspo_graph.formats import render
+    from cspo_graph.guard import allow_network
     from cspo_graph.library import resolve
-    from cspo_graph.params import parse_param
+    from cspo_graph.params import parse_params
     from cspo_graph.rdfio import load
+    from cspo_graph.results import term_to_rdflib
     from cspo_graph.sparql import run_query
 
     if (query_ref is None) == (expression is None):
@@ -63,23 +86,59 @@ def query(
     else:
         named = resolve(query_ref)  # type: ignore[arg-type]
         text, source = named.text, str(named.path)
+    if store is not None and endpoint is not None:
+        raise UsageError("--store and --endpoint exclude each other: each holds the data")
+    if graphs and endpoint is None:
+        raise UsageError("--graph needs --endpoint")
+    if reason and (store is not None or endpoint is not None):
+        raise UsageError("--reason works on data in memory, not with --store or --endpoint")
+    terms = parse_params(params)
+
+    def rdflib_bindings() -> dict:
+        return {name: term_to_rdflib(term) for name, term in terms.items()}
+
+    if allow_service or endpoint is not None:
+        allow_network()
+    limit = check_timeout(timeout or None)
     if store is not None:
-        from cspo_graph.params import parse_param_term
         from cspo_graph.store import query_store
 
         if data:
             raise UsageError("--data and --store exclude each other: the store holds the data")
-        bindings = dict(parse_param_term(spec) for spec in params)
-        result = query_store(store, text, params=bindings, allow_service=allow_service, source=source)
+
+        def stored() -> str:
+            result = query_store(store, text, params=terms, allow_service=allow_service, source=source)
+            return render(result, fmt.lower())
+
+        emit(call_with_deadline(stored, limit, what=source), output)
+        return
+    if endpoint is not None:
+        from cspo_graph.remote import run_remote
+
+        if data:
+            raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
+        result = run_remote(
+            endpoint, text, params=rdflib_bindings(), default_graphs=graphs, allow_service=allow_service, source=source
+        )
         emit(render(result, fmt.lower()), output)
         return
 
     def answer() -> str:
-        bindings = dict(parse_param(spec) for spec in params)
-        result = run_query(load(data), text, params=bindings, allow_service=allow_service, source=source)
-        return render(result, fmt.lower())
+        dataset = load(data)
 
-    emit(answer() if data or allow_service else remembered(answer, text, params, fmt.lower()), output)
+        def evaluate() -> str:
+            if reason:
+                from cspo_graph.reasoning import materialize
+
+                materialize(dataset, reason.lower())
+            bindings = rdflib_bindings()
+            result = run_query(dataset, text, params=bindings, allow_service=allow_service, source=source)
+            return render(result, fmt.lower())
+
+        return call_with_deadline(evaluate, limit, what=source)
+
+    fresh = data or allow_service or reason
+    emit(answer() if fresh else remembered(answer, text, params, fmt.lower()), output)
 
 
 @click.command()

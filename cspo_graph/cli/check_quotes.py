@@ -1,0 +1,42 @@
+"""``cspo-graph check-quotes``."""
+
+from __future__ import annotations
+
+import click
+
+from cspo_graph.cli.options import data_option, emit, output_option, report_format_option
+
+
+@click.command("check-quotes")
+@click.option(
+    "--sources",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="Folder with the source texts, named by each source's cspo:fileName.",
+)
+@data_option
+@report_format_option("text", "json")
+@output_option
+@click.pass_context
+def check_quotes(ctx: click.Context, sources: str, data: tuple[str, ...], fmt: str, output: str | None) -> None:
+    """Check that every quote and wording stands verbatim in the sources it cites.
+
+    Statements' quotes (cspo:quote), wordings' texts (cspo:text) and hedges
+    (cspo:hedge) are looked up in the text of each source document they cite,
+    ignoring only quote-mark style and whitespace. A text that is not found is
+    reported with the closest passage of the source. Exit code 0 when all
+    stand verbatim, 1 otherwise.
+
+    \b
+    Example:
+      cspo-graph check-quotes --sources shared/seeds
+      cspo-graph check-quotes --sources texts/ --data my-data.ttl --format json
+    """
+    from cspo_graph.quotes import RENDERERS
+    from cspo_graph.quotes import check_quotes as run_check
+
+    findings = run_check(sources, data)
+    emit(RENDERERS[fmt.lower()](findings), output)
+    if not all(f.found for f in findings):
+        ctx.exit(1)

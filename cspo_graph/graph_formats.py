@@ -1,0 +1,95 @@
+"""Writing a view to a file: the registry of graph formats ``cspo-graph graph`` writes.
+
+- ``html``: the interactive page (:mod:`cspo_graph.html`);
+- ``graphml`` and ``gexf``: for Gephi, Cytoscape, yEd; list-valued attributes
+  (details, sources) are joined into text, as those formats hold only scalars;
+- ``json``: networkx's node-link JSON, the shape D3's force layouts read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+@dataclass(frozen=True)
+class GraphFormat:
+    """One file format a view can be written in."""
+
+    name: str
+    extension: str
+    write: Callable[[nx.MultiDiGraph], str]
+
+
+def _text(value: Any) -> Any:
+    """A scalar for GraphML/GEXF: lists of lines or of [name, value] pairs become text."""
+    if isinstance(value, list):
+        return "\n".join(": ".join(item) if isinstance(item, list) else str(item) for item in value)
+    return value
+
+
+def scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of the graph whose attributes are all scalars."""
+    flat = graph.copy()
+    flat.graph = {key: _text(value) for key, value in graph.graph.items()}
+    for _, attributes in flat.nodes(data=True):
+        attributes.update({key: _text(value) for key, value in attributes.items()})
+    for _, _, attributes in flat.edges(data=True):
+        attributes.update({key: _text(value) for key, value in attributes.items()})
+    return flat
+
+
+def _graphml(graph: nx.MultiDiGraph) -> str:
+    import networkx as nx
+
+    buffer = io.BytesIO()
+    nx.write_graphml(scalar_copy(graph), buffer, named_key_ids=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _gexf(graph: nx.MultiDiGraph) -> str:
+    import networkx as nx
+
+    buffer = io.BytesIO()
+    nx.write_gexf(scalar_copy(graph), buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _node_link(graph: nx.MultiDiGraph) -> str:
+    import networkx as nx
+
+    data = nx.node_link_data(graph, edges="links")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _html(graph: nx.MultiDiGraph) -> str:
+    from cspo_graph.html import render_html
+
+    return render_html(graph)
+
+
+GRAPH_FORMATS: dict[str, GraphFormat] = {
+    f.name: f
+    for f in (
+        GraphFormat("html", ".html", _html),
+        GraphFormat("graphml", ".graphml", _graphml),
+        GraphFormat("gexf", ".gexf", _gexf),
+        GraphFormat("json", ".json", _node_link),
+    )
+}
+"""Every value ``cspo-graph graph --format`` accepts."""
+
+
+def format_for(name: str | None, path: str | None) -> GraphFormat:
+    """The format named, else the one the output file's extension names, else html."""
+    if name:
+        return GRAPH_FORMATS[name.lower()]
+    suffix = Path(path).suffix.lower() if path else ""
+    return next((f for f in GRAPH_FORMATS.values() if f.extension == suffix), GRAPH_FORMATS["html"])

@@ -1,0 +1,177 @@
+"""Checking that quoted text in the data stands verbatim in the sources it cites.
+
+Each statement's ``cspo:quote``, each wording's ``cspo:text`` and each hedged
+claim's ``cspo:hedge`` must appear in the text of every source document it cites
+(``prov:wasDerivedFrom``), found in the sources folder under the document's
+``cspo:fileName``. Only quote-mark style (straight or curly) and whitespace are
+ignored. For a text that is not found, the closest passage of the source is
+reported (by :mod:`difflib` similarity).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cspo_graph import resources
+from cspo_graph.errors import InputError
+
+if TYPE_CHECKING:
+    import rdflib
+
+_QUOTE_MARKS = str.maketrans(
+    {
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02", '"'),
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u0060\u00b4", "'"),
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+CHECKED = {
+    "quote": "Statement",
+    "text": "Wording",
+    "hedge": "HedgedClaim",
+}
+"""Property of the cspo namespace holding verbatim text -> the class whose instances carry it."""
+
+
+def normalize(text: str) -> str:
+    """``text`` with every quote mark made straight and every run of whitespace one space."""
+    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One verbatim text checked against one source document."""
+
+    subject: str
+    property: str
+    text: str
+    source: str
+    file: str | None
+    found: bool
+    problem: str | None = None
+    closest: str | None = None
+    similarity: float | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def closest_passage(needle: str, haystack: str) -> tuple[str, float]:
+    """The run of words of ``haystack`` most similar to ``needle``, and how similar (0 to 1)."""
+    words = haystack.split(" ")
+    size = max(1, len(needle.split(" ")))
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(needle)
+    best, best_ratio = "", -1.0
+    for start in range(max(1, len(words) - size + 1)):
+        candidate = " ".join(words[start : start + size]).strip("\"'")
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = candidate, ratio
+    return best, round(max(best_ratio, 0.0), 3)
+
+
+def _source_files(data: rdflib.Graph, folder: Path) -> dict[rdflib.term.Node, tuple[str | None, str | None]]:
+    """Each source document -> (its file name, its normalized text or ``None`` with a problem)."""
+    import rdflib
+
+    cspo = rdflib.Namespace(resources.NAMESPACE)
+    prov = rdflib.Namespace(resources.PREFIXES["prov"])
+    sources = set(data.objects(None, prov.wasDerivedFrom))
+    texts: dict[rdflib.term.Node, tuple[str | None, str | None]] = {}
+    root = folder.resolve()
+    for source in sources:
+        name = data.value(source, cspo.fileName)
+        if name is None:
+            texts[source] = (None, None)
+            continue
+        path = (root / str(name)).resolve()
+        if path.parent != root or not path.is_file():
+            texts[source] = (str(name), None)
+            continue
+        try:
+            texts[source] = (str(name), normalize(path.read_text(encoding="utf-8")))
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", path) from None
+    return texts
+
+
+def _check_one(
+    subject: str, prop: str, text: str, source: str, file: str | None, source_text: str | None, folder: Path
+) -> Finding:
+    if file is None:
+        return Finding(subject, prop, text, source, None, False, "the source has no cspo:fileName")
+    if source_text is None:
+        problem = f"no file {file!r} in {folder}"
+        return Finding(subject, prop, text, source, file, False, problem)
+    if normalize(text) in source_text:
+        return Finding(subject, prop, text, source, file, True)
+    passage, ratio = closest_passage(normalize(text), source_text)
+    return Finding(subject, prop, text, source, file, False, "not found verbatim", passage, ratio)
+
+
+def check_quotes(sources: str | Path, paths: Sequence[str | Path] | None = None) -> list[Finding]:
+    """Check every verbatim text of the data (the built-in data by default) against the source files."""
+    import rdflib
+
+    from cspo_graph.rdfio import load_graph
+
+    folder = Path(sources)
+    if not folder.is_dir():
+        raise InputError("not a folder of source texts", folder)
+    data = load_graph(paths)
+    cspo = rdflib.Namespace(resources.NAMESPACE)
+    prov = rdflib.Namespace(resources.PREFIXES["prov"])
+    files = _source_files(data, folder)
+    short = data.namespace_manager.normalizeUri
+    findings = []
+    for prop in CHECKED:
+        for subject, text in data.subject_objects(cspo[prop]):
+            for source in data.objects(subject, prov.wasDerivedFrom):
+                file, source_text = files[source]
+                where = (short(source), file, source_text, folder)
+                findings.append(_check_one(short(subject), f"cspo:{prop}", str(text), *where))
+    return sorted(findings, key=lambda f: (f.found, f.subject, f.property, f.source))
+
+
+def render_text(findings: list[Finding]) -> str:
+    """Each mismatch with the closest passage, each unreadable source once, then a summary line."""
+    lines = []
+    unchecked: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.found:
+            continue
+        if f.closest is None:
+            unchecked.setdefault(f"{f.source}: {f.problem}", []).append(f)
+            continue
+        lines.append(f"{f.subject} {f.property} {f.problem} in {f.source} ({f.file})")
+        lines.append(f'  data:    "{f.text}"')
+        lines.append(f'  closest: "{f.closest}" (similarity {f.similarity:.0%})')
+    lines += [f"{problem}: {len(items)} quoted texts not checked" for problem, items in unchecked.items()]
+    bad = sum(not f.found for f in findings)
+    if bad:
+        lines.append(f"{bad} of {len(findings)} quoted texts not confirmed verbatim in their sources")
+    else:
+        lines.append(f"all {len(findings)} quoted texts stand verbatim in their sources")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: list[Finding]) -> str:
+    import json
+
+    body = {"verbatim": all(f.found for f in findings), "findings": [f.as_dict() for f in findings]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json}
+"""``--format`` value -> the function that writes the findings in it."""

@@ -1,0 +1,418 @@
+"""The local SPARQL endpoint and web page behind ``cspo-graph serve``.
+
+Routes:
+
+- ``/sparql``: a read-only SPARQL 1.1 Protocol endpoint (GET ``?query=``, POST a
+  ``query=`` form or an ``application/sparql-query`` body); the result format is
+  negotiated from the Accept header (or named by ``?format=``) and written by
+  :func:`cspo_graph.formats.render`, so the endpoint and the CLI answer alike;
+- ``/queries`` (the library as JSON) and ``/queries/NAME`` (run a library query by
+  name; other URL parameters bind its variables, typed as ``--param`` values);
+- ``/graph/views`` (the graph views of :mod:`cspo_graph.views`) and ``/graph``
+  (``?view=NAME``, or a CONSTRUCT ``query=``): the nodes and edges the page draws,
+  as :func:`cspo_graph.html.page_data` gives them;
+- ``/``: the web page (query editor, results table, downloads, graph), served with
+  its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
+  graph``): no CDN, so it works with no network.
+
+Every query goes through :func:`cspo_graph.sparql.run_query`, which refuses
+updates and SERVICE. Each request's work (query, rendering, view building) runs
+in a worker thread under :func:`cspo_graph.deadline.call_with_deadline`: a forked
+child that is killed at the time limit (HTTP 503), so a runaway query stops and
+the server keeps serving. Requests are bounded (body and URL size, concurrent work).
+
+Why Starlette on uvicorn for the HTTP layer:
+
+- rdflib-endpoint (FastAPI) was the obvious candidate, but it runs rdflib's
+  ``graph.query`` itself (not our ``run_query``: no SERVICE refusal, no typed
+  parameters, no shared formats), evaluates queries on the event loop (one slow
+  query stalls every other request), has no timeout or size limits, and its page
+  loads YASGUI from a CDN, which breaks the offline requirement. It also brings
+  FastAPI and pydantic along.
+- The standard library's ``http.server`` is documented as not meant for production
+  ("only implements basic security checks"): no request-size or header limits, no
+  keep-alive discipline, and everything else (routing, form decoding, streaming
+  bodies) would be written here by hand.
+- Starlette (routing, requests, responses, static files, a host-header guard) and
+  uvicorn (an HTTP/1.1 server on h11 with header-size, keep-alive and concurrency
+  limits) are small, widely used and well kept, and they leave the SPARQL part
+  to this project's own ``run_query`` and ``render``.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.datastructures import MultiDict
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from cspo_graph import resources
+from cspo_graph.deadline import call_with_deadline
+from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
+from cspo_graph.formats import OUTPUT_FORMATS, media_type, render
+from cspo_graph.library import NamedQuery, query_library
+from cspo_graph.negotiation import NotAcceptable, choose_format
+from cspo_graph.params import parse_term
+from cspo_graph.results import QueryResult, Term, term_to_rdflib
+from cspo_graph.sparql import ReadOnlyError, ServiceRefused, run_query
+
+if TYPE_CHECKING:
+    import rdflib
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from cspo_graph.views import View
+
+WEB = Path(__file__).resolve().parent / "web"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+ERROR_STATUS: dict[type[Exception], int] = {
+    ReadOnlyError: 403,
+    ServiceRefused: 403,
+    NotAcceptable: 406,
+    QueryTimeout: 503,
+    InputError: 400,
+    UsageError: 400,
+    CspoError: 400,
+}
+"""HTTP status for each library error (the most specific class found in the error's MRO wins)."""
+
+ERROR_MESSAGES: dict[type[Exception], str] = {
+    ReadOnlyError: "SPARQL Update is refused: this endpoint is read-only",
+    ServiceRefused: "SERVICE clauses reach the network and are refused by this endpoint",
+}
+"""Messages that replace the CLI's wording where it would name a CLI option."""
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server."""
+
+    max_body: int = 1 << 20
+    """Bytes in a POST body (413 beyond)."""
+    max_url_query: int = 32 << 10
+    """Bytes in the URL's query string (414 beyond)."""
+    timeout: float | None = 30.0
+    """Seconds a query may run, results written included (503 beyond)."""
+    workers: int = 4
+    """Queries evaluated at once; more wait their turn."""
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the Content-Security-Policy and friends to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def error_status(exc: Exception) -> int:
+    """The HTTP status a library error is answered with."""
+    return next((ERROR_STATUS[cls] for cls in type(exc).__mro__ if cls in ERROR_STATUS), 500)
+
+
+def error_message(exc: Exception) -> str:
+    """The one-line message a library error is answered with."""
+    return next((ERROR_MESSAGES[cls] for cls in type(exc).__mro__ if cls in ERROR_MESSAGES), str(exc))
+
+
+async def _library_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse(error_message(exc) + "\n", status_code=error_status(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse(f"unexpected {type(exc).__name__}: {exc}\n", status_code=500)
+
+
+@dataclass(frozen=True)
+class Data:
+    """What the server answers from: the data loaded in memory, or an on-disk store (``cspo-graph load``)."""
+
+    dataset: rdflib.Graph | None = None
+    store: Path | None = None
+
+    def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
+        """Run a read-only query (updates and SERVICE refused) with typed bindings."""
+        if self.store is not None:
+            from cspo_graph.store import query_store
+
+            return query_store(self.store, text, params=params, source=source)
+        bindings = {name: term_to_rdflib(term) for name, term in params.items()}
+        return run_query(self.dataset, text, params=bindings, source=source)
+
+    def in_memory(self) -> rdflib.Graph:
+        """The in-memory dataset, which the graph views need."""
+        if self.dataset is None:
+            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        return self.dataset
+
+
+class Endpoint:
+    """The SPARQL answering part of the app: the data, the library, the limits."""
+
+    def __init__(self, data: Data, limits: Limits) -> None:
+        import anyio
+
+        self.data = data
+        self.limits = limits
+        self.library: dict[str, NamedQuery] = {q.name: q for q in query_library()}
+        self._workers = anyio.CapacityLimiter(limits.workers)
+
+    async def answer(
+        self,
+        text: str,
+        *,
+        accept: str | None,
+        fmt: str | None,
+        params: dict[str, Term] | None = None,
+        source: str = "query",
+    ) -> Response:
+        """Run ``text`` in a worker thread and write the result in the requested format."""
+        if fmt is not None and fmt.lower() not in OUTPUT_FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
+
+        def work() -> tuple[str, str]:
+            result = self.data.query(text, params or {}, source)
+            chosen = fmt.lower() if fmt else choose_format(accept, result.kind)
+            return render(result, chosen), media_type(result.kind, chosen)
+
+        body, media = await self.bounded(work, source)
+        return Response(body, media_type=media, headers={"vary": "Accept"})
+
+    async def bounded(self, work: Callable[[], Any], what: str) -> Any:
+        """``work()`` in a worker thread, stopped at the time limit (:class:`QueryTimeout`)."""
+        from anyio import to_thread
+
+        return await to_thread.run_sync(
+            lambda: call_with_deadline(work, self.limits.timeout, what=what), limiter=self._workers
+        )
+
+    async def sparql(self, request: Request) -> Response:
+        """``/sparql``: the SPARQL 1.1 Protocol query operation."""
+        params = await self.protocol_params(request)
+        if "update" in params:
+            raise ReadOnlyError("update")
+        for name in ("default-graph-uri", "named-graph-uri"):
+            if name in params:
+                raise UsageError(f"{name} is not supported here; name graphs with FROM / FROM NAMED")
+        texts = params.getlist("query")
+        if len(texts) != 1:
+            raise UsageError("give exactly one query: a 'query' parameter or an application/sparql-query body")
+        return await self.answer(texts[0], accept=request.headers.get("accept"), fmt=params.get("format"))
+
+    async def protocol_params(self, request: Request) -> MultiDict:
+        """The request's parameters: the URL's, plus a form or a query body for POST."""
+        if len(request.url.query.encode()) > self.limits.max_url_query:
+            raise HTTPException(414, f"the URL's query string is over {self.limits.max_url_query} bytes")
+        items = list(request.query_params.multi_items())
+        if request.method == "POST":
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            body = (await read_body(request, self.limits.max_body)).decode("utf-8", errors="replace")
+            if content_type == "application/x-www-form-urlencoded":
+                items += parse_qsl(body, keep_blank_values=True)
+            elif content_type == "application/sparql-query":
+                items.append(("query", body))
+            elif content_type == "application/sparql-update":
+                raise ReadOnlyError("update")
+            else:
+                raise HTTPException(
+                    415,
+                    f"unsupported content type {content_type or '(none)'!r}: POST a query as "
+                    "application/x-www-form-urlencoded (query=...) or as application/sparql-query",
+                )
+        return MultiDict(items)
+
+    async def list_queries(self, request: Request) -> Response:
+        """``/queries``: the query library."""
+        return JSONResponse(
+            [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "url": f"/queries/{q.name}",
+                    "text": q.text,
+                }
+                for q in self.library.values()
+            ]
+        )
+
+    async def run_named(self, request: Request) -> Response:
+        """``/queries/NAME``: run a library query; other URL parameters bind its variables."""
+        name = request.path_params["name"]
+        named = self.library.get(name)
+        if named is None:
+            raise HTTPException(404, f"no query {name!r} in the library ({', '.join(self.library)})")
+        if len(request.url.query.encode()) > self.limits.max_url_query:
+            raise HTTPException(414, f"the URL's query string is over {self.limits.max_url_query} bytes")
+        bindings = {
+            key.lstrip("?$"): parse_term(value, f"{key}={value}")
+            for key, value in request.query_params.items()
+            if key != "format"
+        }
+        return await self.answer(
+            named.text,
+            accept=request.headers.get("accept"),
+            fmt=request.query_params.get("format"),
+            params=bindings,
+            source=f"queries/{name}.rq",
+        )
+
+    async def list_views(self, request: Request) -> Response:
+        """``/graph/views``: the graph views the page offers (none when answering from a store)."""
+        from cspo_graph.views import VIEWS
+
+        views = VIEWS.values() if self.data.dataset is not None else []
+        return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in views])
+
+    async def graph(self, request: Request) -> Response:
+        """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
+        from cspo_graph.views import View, view_named
+
+        params = await self.protocol_params(request)
+        texts, names = params.getlist("query"), params.getlist("view")
+        if len(texts) + len(names) != 1:
+            raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
+        view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
+        dataset = self.data.in_memory()
+        return JSONResponse(await self.bounded(lambda: draw(dataset, view), view.source))
+
+
+def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
+    """A view's nodes, edges and legend, with its title and description."""
+    from cspo_graph.html import page_data
+    from cspo_graph.views import build
+
+    graph = build(dataset, view)
+    return {"title": view.title, "description": view.description, **page_data(graph)}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
+    too_large = HTTPException(413, f"the request body is over {limit} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _file(path: Path) -> Callable[[Request], Awaitable[Response]]:
+    async def serve_file(request: Request) -> Response:
+        return FileResponse(path)
+
+    return serve_file
+
+
+def vendor_routes() -> list[Route]:
+    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.html.vis_network`)."""
+    from cspo_graph.html import vis_network
+
+    script, style = vis_network()
+
+    def asset(text: str, media: str) -> Callable[[Request], Awaitable[Response]]:
+        async def serve_asset(request: Request) -> Response:
+            return Response(text, media_type=media, headers={"cache-control": "max-age=3600"})
+
+        return serve_asset
+
+    return [
+        Route("/vendor/vis-network.min.js", asset(script, "text/javascript")),
+        Route("/vendor/vis-network.css", asset(style, "text/css")),
+    ]
+
+
+async def _prefixes(request: Request) -> Response:
+    return JSONResponse(resources.PREFIXES)
+
+
+def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI app serving ``data``; requests must name ``host`` (or a loopback name)."""
+    endpoint = Endpoint(data, limits or Limits())
+    allowed = ["*"] if host in ("0.0.0.0", "::", "") else [*LOOPBACK_HOSTS, host]
+    routes = [
+        Route("/", _file(WEB / "index.html")),
+        Route("/sparql", endpoint.sparql, methods=["GET", "POST"]),
+        Route("/queries", endpoint.list_queries),
+        Route("/queries/{name}", endpoint.run_named),
+        Route("/prefixes", _prefixes),
+        Route("/graph/views", endpoint.list_views),
+        Route("/graph", endpoint.graph, methods=["GET", "POST"]),
+        *vendor_routes(),
+        Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=allowed)],
+        exception_handlers={CspoError: _library_error, HTTPException: _http_error, Exception: _unexpected_error},
+    )
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise CspoError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def url_of(sock: socket.socket) -> str:
+    """The http URL a listening socket answers on."""
+    host, port = sock.getsockname()[:2]
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+
+
+def serve(app: Starlette, sock: socket.socket, limits: Limits) -> None:
+    """Serve ``app`` on ``sock`` until interrupted."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+        limit_concurrency=64,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=2 * limits.max_url_query + (16 << 10),
+    )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,483 @@
+"""`cspo-graph serve` over real HTTP: a uvicorn server on a free loopback port (the ``server_url`` fixture)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.client
+import io
+import json
+import socket
+import time
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
+
+from cspo_graph.cli import main
+from cspo_graph.library import query_library
+from cspo_graph.negotiation import NotAcceptable, choose_format
+
+LIBRARY = query_library()
+RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
+CONSTRUCT_NATIONS = "CONSTRUCT { ?n a cspo:Nation ; rdfs:label ?l } WHERE { ?n a cspo:Nation ; rdfs:label ?l }"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    text: str
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get_content_type()
+
+
+def request(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None) -> Reply:
+    """One HTTP request with the standard library's client; 4xx/5xx are returned, not raised."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}), timeout=60) as r:
+            return Reply(r.status, r.headers, r.read().decode())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, error.headers, error.read().decode())
+
+
+def get(server_url: str, path: str, accept: str | None = None, **params: str) -> Reply:
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    return request(server_url + path + query, headers={"Accept": accept} if accept else {})
+
+
+def post_form(server_url: str, accept: str | None = None, **fields: str) -> Reply:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if accept:
+        headers["Accept"] = accept
+    return request(server_url + "sparql", data=urllib.parse.urlencode(fields).encode(), headers=headers)
+
+
+@functools.cache
+def cli_rows(name: str) -> Counter:
+    """The rows ``cspo-graph query NAME --format json`` prints (computed once per query)."""
+    result = CliRunner().invoke(main, ["query", name, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return rows(result.output)
+
+
+def rows(results_json: str) -> Counter:
+    """The rows of a SPARQL JSON result as a multiset, GROUP_CONCAT cells compared as sets."""
+
+    def cell(term: dict) -> tuple:
+        return (term["type"], frozenset(term["value"].split("; ")), term.get("datatype"), term.get("xml:lang"))
+
+    bindings = json.loads(results_json)["results"]["bindings"]
+    return Counter(frozenset((k, cell(v)) for k, v in b.items()) for b in bindings)
+
+
+# ---- the library over HTTP gives the CLI's answers
+
+
+@pytest.mark.parametrize("named", LIBRARY, ids=[q.name for q in LIBRARY])
+def test_every_library_query_over_http_matches_the_cli(server_url, named):
+    expected = cli_rows(named.name)
+    assert expected, f"{named.name} has no rows: nothing would be compared"
+    by_name = get(server_url, f"queries/{named.name}", "application/sparql-results+json")
+    by_form = post_form(server_url, "application/sparql-results+json", query=named.text)
+    by_body = request(
+        server_url + "sparql",
+        data=named.text.encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    for reply in (by_name, by_form, by_body):
+        assert (reply.status, reply.media_type) == (200, "application/sparql-results+json"), reply.text
+        assert rows(reply.text) == expected
+
+
+def test_queries_lists_the_library(server_url):
+    listed = json.loads(get(server_url, "queries").text)
+    assert [(q["name"], q["title"], q["description"]) for q in listed] == [
+        (q.name, q.title, q.description) for q in LIBRARY
+    ]
+    assert "founders" in [q["name"] for q in listed]
+
+
+def test_a_library_query_takes_typed_bindings_from_the_url(server_url, cli):
+    reply = get(server_url, "queries/posts", "application/sparql-results+json", person="cspo:RobertBrose")
+    expected = cli("query", "posts", "--param", "person=cspo:RobertBrose", "--format", "json").output
+    assert reply.status == 200
+    assert rows(reply.text) == rows(expected)
+    assert 0 < len(rows(reply.text)) < len(rows(get(server_url, "queries/posts").text))
+
+
+def test_unknown_library_query_and_unknown_variable(server_url):
+    missing = get(server_url, "queries/nope")
+    assert missing.status == 404
+    assert "no query 'nope'" in missing.text
+    assert "founders" in missing.text
+    unknown = get(server_url, "queries/founders", nobody="1")
+    assert unknown.status == 400
+    assert "no variable ?nobody" in unknown.text
+
+
+# ---- content negotiation
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    ],
+)
+def test_select_results_by_content_negotiation(server_url, accept, media_type):
+    reply = get(server_url, "sparql", accept, query=query_text("founders"))
+    assert (reply.status, reply.media_type) == (200, media_type), reply.text
+    assert "Accept" in reply.headers["Vary"]
+    assert founders_in(reply) == FOUNDERS
+
+
+def query_text(name: str) -> str:
+    return next(q.text for q in LIBRARY if q.name == name)
+
+
+def founders_in(reply: Reply) -> list[str]:
+    """The nation column of a founders result, read in the result's own format."""
+    if reply.media_type == "application/sparql-results+json":
+        return [b["nation"]["value"] for b in json.loads(reply.text)["results"]["bindings"]]
+    if reply.media_type == "application/sparql-results+xml":
+        root = ET.fromstring(reply.text)
+        return [
+            b.find(f"{RESULTS_NS}literal").text for b in root.iter(f"{RESULTS_NS}binding") if b.get("name") == "nation"
+        ]
+    if reply.media_type == "text/csv":
+        return [row["nation"] for row in csv.DictReader(io.StringIO(reply.text))]
+    lines = reply.text.splitlines()
+    assert lines[0].split("\t") == ["?nation", "?year", "?sources"]
+    return [json.loads(line.split("\t")[0].split("@")[0]) for line in lines[1:]]
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-quads;q=0.2, application/rdf+xml;q=0.1", "application/n-quads", "nquads"),
+    ],
+)
+def test_construct_results_in_rdf_formats(server_url, cli, accept, media_type, rdflib_format):
+    reply = get(server_url, "sparql", accept, query=CONSTRUCT_NATIONS)
+    assert (reply.status, reply.media_type) == (200, media_type), reply.text
+    expected = rdflib.Graph().parse(data=cli("query", "-e", CONSTRUCT_NATIONS, "--format", "nt").output, format="nt")
+    got = rdflib.Dataset().parse(data=reply.text, format=rdflib_format)
+    assert len(expected) > 5
+    assert {(s, p, o) for s, p, o, _ in got.quads()} == set(expected)
+
+
+def test_format_parameter_overrides_accept(server_url):
+    reply = get(server_url, "queries/founders", "application/sparql-results+json", format="csv")
+    assert reply.media_type == "text/csv"
+    assert founders_in(reply) == FOUNDERS
+
+
+def test_unacceptable_and_unknown_formats(server_url):
+    refused = get(server_url, "queries/founders", "image/png")
+    assert refused.status == 406
+    assert "application/sparql-results+json" in refused.text
+    wrong_kind = get(server_url, "queries/founders", format="ttl")
+    assert wrong_kind.status == 400
+    assert "SELECT/ASK" in wrong_kind.text or "graph results" in wrong_kind.text
+    unknown = get(server_url, "queries/founders", format="pdf")
+    assert unknown.status == 400
+    assert "unknown format 'pdf'" in unknown.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind", "expected"),
+    [
+        ("application/sparql-results+json;q=0, */*", "SELECT", "xml"),
+        ("text/*", "SELECT", "csv"),
+        ("application/json", "CONSTRUCT", "jsonld"),
+        ("", "ASK", "json"),
+        ("garbage, text/turtle", "CONSTRUCT", "ttl"),
+    ],
+)
+def test_accept_header_parsing(accept, kind, expected):
+    assert choose_format(accept, kind) == expected
+
+
+def test_accept_header_that_fits_nothing():
+    with pytest.raises(NotAcceptable, match="text/turtle"):
+        choose_format("text/html", "CONSTRUCT")
+
+
+# ---- bad and refused requests
+
+
+def test_malformed_query_gives_400_with_the_parser_message(server_url):
+    for reply in (
+        get(server_url, "sparql", query="SELECT ?x WHERE { ?x ?y }"),
+        post_form(server_url, query="SELECT ?x WHERE { ?x ?y }"),
+    ):
+        assert reply.status == 400
+        assert reply.media_type == "text/plain"
+        assert reply.text.startswith("query:1:")
+        assert "SPARQL syntax error: Expected" in reply.text
+        assert len(reply.text.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "content_type"),
+    [
+        ({"update": "DROP ALL"}, None),
+        ({"query": "DELETE WHERE { ?s ?p ?o }"}, None),
+        ({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, None),
+        (None, "application/sparql-update"),
+    ],
+)
+def test_updates_are_refused(server_url, fields, content_type):
+    if fields:
+        reply = post_form(server_url, **fields)
+    else:
+        reply = request(server_url + "sparql", data=b"DROP ALL", headers={"Content-Type": content_type})
+    assert reply.status == 403
+    assert reply.text.strip() == "SPARQL Update is refused: this endpoint is read-only"
+    assert founders_in(get(server_url, "queries/founders")) == FOUNDERS
+
+
+def test_service_is_refused(server_url):
+    reply = get(server_url, "sparql", query="SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    assert reply.status == 403
+    assert "SERVICE" in reply.text
+
+
+def test_protocol_misuse(server_url):
+    assert get(server_url, "sparql").status == 400
+    two = request(server_url + "sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert (two.status, "exactly one query" in two.text) == (400, True)
+    wrong_type = request(server_url + "sparql", data=b"ASK {}", headers={"Content-Type": "text/plain"})
+    assert wrong_type.status == 415
+    assert "application/sparql-query" in wrong_type.text
+    graphs = get(server_url, "sparql", query="ASK {}", **{"default-graph-uri": "urn:g"})
+    assert graphs.status == 400
+    assert "FROM" in graphs.text
+
+
+def test_oversize_body_is_refused_with_413(server_url):
+    big = "ASK {}" + " " * SERVER_MAX_BODY
+    declared = request(server_url + "sparql", data=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert declared.status == 413
+    assert f"over {SERVER_MAX_BODY} bytes" in declared.text
+    # the same body streamed in chunks, with no Content-Length to trust
+    host, port = urllib.parse.urlsplit(server_url).netloc.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    chunks = (big[i : i + 8192].encode() for i in range(0, len(big), 8192))
+    connection.request(
+        "POST", "/sparql", body=chunks, headers={"Content-Type": "application/sparql-query"}, encode_chunked=True
+    )
+    response = connection.getresponse()
+    assert response.status == 413
+    connection.close()
+    just_fits = request(
+        server_url + "sparql",
+        data=("ASK {}" + " " * (SERVER_MAX_BODY - 10)).encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    assert just_fits.status == 200
+
+
+def test_oversize_url_is_refused_with_414(server_url):
+    reply = get(server_url, "sparql", query="ASK {}" + " " * (40 << 10))
+    assert reply.status == 414
+    assert "query string" in reply.text
+
+
+def test_requests_for_another_host_name_are_refused(server_url):
+    """A web page on another site cannot reach this server through DNS rebinding."""
+    reply = request(server_url + "queries", headers={"Host": "attacker.example"})
+    assert reply.status == 400
+    assert "host" in reply.text.lower()
+
+
+# ---- timeout: a runaway query is stopped and the server keeps serving
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_a_runaway_query_is_stopped_by_the_timeout(server_url):
+    started = time.monotonic()
+    reply = get(server_url, "sparql", query=RUNAWAY)
+    elapsed = time.monotonic() - started
+    assert reply.status == 503
+    assert "timeout" in reply.text.lower() or "time limit" in reply.text.lower()
+    assert elapsed < SERVER_TIMEOUT + 10
+    assert children_of(SERVER_PIDS[server_url]) == [], "the query's process was left running"
+    assert founders_in(get(server_url, "queries/founders")) == FOUNDERS
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+# ---- the page and its assets
+
+
+def test_page_and_assets_are_served_with_a_strict_policy(server_url):
+    page = get(server_url, "")
+    assert page.status == 200
+    assert page.media_type == "text/html"
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "http" not in page.text.replace("http-equiv", "")
+    for asset in ("static/app.js", "static/app.css", "vendor/vis-network.min.js", "vendor/vis-network.css"):
+        assert get(server_url, asset).status == 200, asset
+
+
+def test_serve_says_where_it_listens_and_fails_cleanly_on_a_busy_port(cli):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = cli("serve", "--port", str(busy.getsockname()[1]))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot listen on 127.0.0.1:")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+# ---- a client nobody here wrote
+
+
+def test_sparqlwrapper_gets_the_library_answers(server_url):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    for named in LIBRARY:
+        client = SPARQLWrapper(server_url + "sparql")
+        client.setQuery(named.text)
+        client.setReturnFormat(JSON)
+        answer = client.query().convert()
+        assert rows(json.dumps(answer)) == cli_rows(named.name), named.name
+
+
+def test_sparqlwrapper_posts_and_reads_csv(server_url):
+    from SPARQLWrapper import CSV, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(server_url + "sparql")
+    client.setMethod(POST)
+    client.setQuery(query_text("founders"))
+    client.setReturnFormat(CSV)
+    text = client.query().convert().decode()
+    assert [row["nation"] for row in csv.DictReader(io.StringIO(text))] == FOUNDERS
+
+
+def test_sparqlwrapper_gets_a_construct_graph(server_url, cli):
+    from SPARQLWrapper import TURTLE, SPARQLWrapper
+
+    client = SPARQLWrapper(server_url + "sparql")
+    client.setQuery(CONSTRUCT_NATIONS)
+    client.setReturnFormat(TURTLE)
+    got = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    expected = rdflib.Graph().parse(data=cli("query", "-e", CONSTRUCT_NATIONS, "--format", "nt").output, format="nt")
+    assert set(got) == set(expected)
+
+
+def test_rdflib_sparqlstore_gets_the_founders(server_url):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(server_url + "sparql", returnFormat="xml")
+    graph = rdflib.Graph(store)
+    result = graph.query(query_text("founders"))
+    assert [str(row.nation) for row in result] == FOUNDERS
+
+
+# ---- the graph data the page draws
+
+
+def test_graph_views_and_their_nodes(server_url):
+    from cspo_graph.views import VIEWS
+
+    listed = json.loads(get(server_url, "graph/views").text)
+    assert [(v["name"], v["title"]) for v in listed] == [(v.name, v.title) for v in VIEWS.values()]
+    membership = json.loads(get(server_url, "graph", view="membership").text)
+    labels = {node["label"] for node in membership["nodes"]}
+    assert set(FOUNDERS) <= labels
+    assert len(membership["edges"]) == 10
+    assert membership["title"] == VIEWS["membership"].title
+
+
+def test_graph_of_a_query_and_its_errors(server_url):
+    drawn = request(server_url + "graph", data=urllib.parse.urlencode({"query": MEMBERSHIP_CONSTRUCT}).encode())
+    assert drawn.status == 200
+    assert len(json.loads(drawn.text)["edges"]) == 10
+    unknown = get(server_url, "graph", view="nope")
+    assert unknown.status == 400
+    assert "nope" in unknown.text
+    select = get(server_url, "graph", query="SELECT * WHERE { ?s ?p ?o }")
+    assert select.status == 400
+    assert "CONSTRUCT" in select.text
+    update = get(server_url, "graph", query="DROP ALL")
+    assert update.status == 403
+
+
+# ---- answering from an on-disk store (cspo-graph load ... --store DIR)
+
+
+@pytest.fixture(scope="module")
+def store_server_url(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "cspo-store"
+    loaded = CliRunner().invoke(main, ["load", "builtin", "--store", str(store)], catch_exceptions=False)
+    assert loaded.exit_code == 0, loaded.output
+    with serving("--store", str(store)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("named", LIBRARY, ids=[q.name for q in LIBRARY])
+def test_a_server_on_a_store_gives_the_library_answers(store_server_url, named):
+    reply = get(store_server_url, f"queries/{named.name}", "application/sparql-results+json")
+    assert reply.status == 200, reply.text
+    assert rows(reply.text) == cli_rows(named.name)
+
+
+def test_a_server_on_a_store_refuses_updates_and_graph_views(store_server_url):
+    assert post_form(store_server_url, update="DROP ALL").status == 403
+    assert post_form(store_server_url, query="DROP ALL").status == 403
+    assert json.loads(get(store_server_url, "graph/views").text) == []
+    views = get(store_server_url, "graph", view="all")
+    assert views.status == 501
+    assert "--store" in views.text
+    bad = get(store_server_url, "sparql", query="SELECT ?x WHERE { ?x ?y }")
+    assert (bad.status, bad.text.startswith("query:1:")) == (400, True)
+
+
+def test_serve_refuses_data_with_store_and_a_folder_that_is_no_store(cli, tmp_path):
+    both = cli("serve", "--data", "builtin", "--store", str(tmp_path))
+    assert both.exit_code == 2
+    assert "exclude each other" in both.output
+    empty = cli("serve", "--store", str(tmp_path))
+    assert empty.exit_code == 1
+    assert "not a cspo-graph store" in empty.output
