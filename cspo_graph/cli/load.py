@@ -45,8 +45,7 @@ def load(files: tuple[str, ...], directory: str) -> None:
         with click.progressbar(length=total, label="Loading", file=click.get_text_stream("stderr")) as bar:
             info = load_files(paths, directory, progress=bar.update)
     seconds = time.perf_counter() - started
-    plural = "" if len(paths) == 1 else "s"
-    click.echo(
-        f"{directory}: loaded {len(paths)} file{plural} in {seconds:.1f} s; "
-        f"the store holds {info.quads} triples in {len(info.graphs)} graphs"
+    files, graphs = (
+        f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((len(paths), "file"), (len(info.graphs), "graph"))
     )
+    click.echo(f"{directory}: loaded {files} in {seconds:.1f} s; the store holds {info.quads} triples in {graphs}")
