@@ -21,9 +21,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from cspo_graph import endpoint, resources
+from cspo_graph import resources
 from cspo_graph.errors import UsageError
-from cspo_graph.results import XSD, QueryResult, Term, term_from_rdflib
+from cspo_graph.query.results import XSD, QueryResult, Term, term_from_rdflib
+from cspo_graph.stores import http
 
 if TYPE_CHECKING:
     import httpx
@@ -39,7 +40,7 @@ _KINDS = {
 }
 
 
-class IncompleteResult(endpoint.EndpointError):
+class IncompleteResult(http.EndpointError):
     """The endpoint answered with partial results (a limit or timeout cut the query short)."""
 
 
@@ -69,7 +70,7 @@ def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
     """The pyoxigraph quads of an RDF response, in the format its Content-Type names."""
     import pyoxigraph
 
-    from cspo_graph.rdfio import check_xml, format_for_media_type
+    from cspo_graph.rdf.parsing import check_xml, format_for_media_type
 
     fmt = format_for_media_type(response.headers.get("content-type", ""))
     if fmt.xml:
@@ -78,7 +79,7 @@ def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
 
 
 def _graph_result(response: httpx.Response) -> QueryResult:
-    from cspo_graph.results import term_from_oxigraph
+    from cspo_graph.query.results import term_from_oxigraph
 
     triples = [
         tuple(term_from_oxigraph(t) for t in (q.subject, q.predicate, q.object)) for q in parse_rdf_body(response)
@@ -94,10 +95,12 @@ def _check_complete(response: httpx.Response) -> None:
         raise IncompleteResult(f"{response.request.url.copy_with(query=None)}: partial results{detail}")
 
 
-def send_query(http: httpx.Client, url: str, text: str, kind: str, default_graphs: Iterable[str] = ()) -> QueryResult:
+def send_query(
+    session: httpx.Client, url: str, text: str, kind: str, default_graphs: Iterable[str] = ()
+) -> QueryResult:
     """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer."""
-    response = endpoint.send(
-        http,
+    response = http.send(
+        session,
         "POST",
         url,
         what="the query",
@@ -110,7 +113,7 @@ def send_query(http: httpx.Client, url: str, text: str, kind: str, default_graph
     try:
         return result_from_json(response.json())
     except (ValueError, KeyError, TypeError) as exc:
-        raise endpoint.EndpointError(f"{url}: not a SPARQL JSON results document ({exc})") from None
+        raise http.EndpointError(f"{url}: not a SPARQL JSON results document ({exc})") from None
 
 
 def with_prefixes(text: str, declared: Iterable[str]) -> str:
@@ -171,12 +174,12 @@ def run_remote(
     default_graphs: Iterable[str] = (),
     allow_service: bool = False,
     source: str = "<query>",
-    timeout: float = endpoint.DEFAULT_TIMEOUT,
+    timeout: float = http.DEFAULT_TIMEOUT,
 ) -> QueryResult:
     """Check a query like a local one, then run it on the endpoint at ``url``."""
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from cspo_graph.sparql import check_params, prepare
+    from cspo_graph.query.sparql import check_params, prepare
 
     query = prepare(text, source=source, allow_service=allow_service)
     check_params(query, params or {})
@@ -184,6 +187,6 @@ def run_remote(
     prologue = parseQuery(text)[0]
     declared = [str(decl.prefix) for decl in prologue if getattr(decl, "name", "") == "PrefixDecl"]
     body = with_prefixes(with_values(text, kind, params or {}), declared)
-    graphs = [endpoint.check_iri(iri) for iri in default_graphs]
-    with endpoint.client(timeout=timeout) as http:
-        return send_query(http, endpoint.check_url(url), body, kind, graphs)
+    graphs = [http.check_iri(iri) for iri in default_graphs]
+    with http.client(timeout=timeout) as session:
+        return send_query(session, http.check_url(url), body, kind, graphs)

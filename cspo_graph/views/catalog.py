@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cspo_graph.describe import Lookup, id_of, iri
 from cspo_graph.errors import InputError, UsageError
+from cspo_graph.views.tooltips import Lookup, id_of, iri
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -182,7 +182,7 @@ def view_named(name: str) -> View:
 
 def view_from_file(path: str | Path) -> View:
     """A custom view from a CONSTRUCT query file; its first comment lines give its title and description."""
-    from cspo_graph.library import read_query_file
+    from cspo_graph.query.library import read_query_file
 
     named = read_query_file(Path(path))
     return View(named.name, named.title, named.description, named.text, str(path))
@@ -193,8 +193,8 @@ def build(data: rdflib.Graph, view: View | str = DEFAULT_VIEW) -> nx.MultiDiGrap
     import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-    from cspo_graph.results import term_to_rdflib
-    from cspo_graph.sparql import run_query
+    from cspo_graph.query.results import term_to_rdflib
+    from cspo_graph.query.sparql import run_query
 
     if isinstance(view, str):
         view = view_named(view)
