@@ -8,9 +8,9 @@ from compare import comparable
 from conftest import require
 
 from cspo_graph.query.library import query_library
-from cspo_graph.query.remote import result_from_json
 from cspo_graph.query.sparql import run_query
 from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
+from cspo_graph.stores.protocol import result_from_json
 
 QUERIES = {q.name: q for q in query_library()}
 PUSHED = {

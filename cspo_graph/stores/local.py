@@ -2,7 +2,7 @@
 
 ``cspo-graph load FILE... --store DIR`` bulk-loads files into DIR; ``query --store DIR``
 answers from it without parsing any RDF again. Each file goes into the named graph the
-in-memory path gives it (:func:`cspo_graph.rdfio.graph_name`) and a query's default
+in-memory path gives it (:func:`cspo_graph.rdf.parsing.graph_name`) and a query's default
 graph is the union of all graphs, so a query gets the same answer from both paths (the
 order of GROUP_CONCAT values and of rows a query leaves unordered aside).
 

@@ -110,7 +110,7 @@ class Protocol:
         return self.count_by_query(self.query_url or self.url, graph)
 
     def count_by_query(self, url: str, graph: str) -> int:
-        from cspo_graph.remote import send_query
+        from cspo_graph.stores.protocol import send_query
 
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         result = send_query(self.http, url, text, "SELECT")
@@ -138,7 +138,7 @@ class GraphStore(Protocol):
 
     def count(self, graph: str) -> int:
         """Without a query endpoint, GET the graph and count what comes back."""
-        from cspo_graph.remote import parse_rdf_body
+        from cspo_graph.stores.protocol import parse_rdf_body
 
         if self.query_url:
             return self.count_by_query(self.query_url, graph)

@@ -1,7 +1,7 @@
 """Views: the RDF graph projected into networkx graphs, one per question.
 
 A view is a SPARQL CONSTRUCT query over the loaded data, run through
-:func:`cspo_graph.sparql.run_query`. Its triples between two resources become the
+:func:`cspo_graph.query.sparql.run_query`. Its triples between two resources become the
 edges of a :class:`networkx.MultiDiGraph` (rdflib's own converter,
 :func:`rdflib.extras.external_graph_libs.rdflib_to_networkx_multidigraph`, does
 that part, keyed by predicate); triples whose object is a literal are not edges
@@ -17,7 +17,7 @@ and are left out. Then:
   at one meeting would be two overlapping edges), and a delegation joins three
   or more things (nation, meeting, leaders).
 - every node gets what a reader needs to know it, read from the data by
-  :class:`cspo_graph.describe.Lookup`: ``label``, ``family`` (the broad class
+  :class:`cspo_graph.views.tooltips.Lookup`: ``label``, ``family`` (the broad class
   that sets its colour and shape: Person, Nation, Post...), ``kind`` (its most
   specific classes), ``details`` (``[name, value]`` pairs: its properties, the
   facts that point at it, each source's wording) and ``sources`` (each source

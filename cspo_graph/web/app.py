@@ -10,14 +10,14 @@ Routes:
   name; other URL parameters bind its variables, typed as ``--param`` values);
 - ``/graph/views`` (the graph views of :mod:`cspo_graph.views.catalog`) and ``/graph``
   (``?view=NAME``, or a CONSTRUCT ``query=``): the nodes and edges the page draws,
-  as :func:`cspo_graph.html.page_data` gives them;
+  as :func:`cspo_graph.views.html.page_data` gives them;
 - ``/``: the web page (query editor, results table, downloads, graph), served with
   its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
   graph``): no CDN, so it works with no network.
 
-Every query goes through :func:`cspo_graph.sparql.run_query`, which refuses
+Every query goes through :func:`cspo_graph.query.sparql.run_query`, which refuses
 updates and SERVICE. Each request's work (query, rendering, view building) runs
-in a worker thread under :func:`cspo_graph.deadline.call_with_deadline`: a forked
+in a worker thread under :func:`cspo_graph.runtime.deadline.call_with_deadline`: a forked
 child that is killed at the time limit (HTTP 503), so a runaway query stops and
 the server keeps serving. Requests are bounded (body and URL size, concurrent work).
 
@@ -344,7 +344,7 @@ def _file(path: Path) -> Callable[[Request], Awaitable[Response]]:
 
 
 def vendor_routes() -> list[Route]:
-    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.html.vis_network`)."""
+    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.views.html.vis_network`)."""
     from cspo_graph.views.html import vis_network
 
     script, style = vis_network()

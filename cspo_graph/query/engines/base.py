@@ -62,6 +62,7 @@ class Engine(ABC):
     def query(self, request: Request) -> QueryResult:
         """Answer ``request``: an engine-neutral result, or a :class:`cspo_graph.errors.CspoError`."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release what the engine holds (worker processes, store handles, HTTP clients)."""
 
