@@ -103,13 +103,14 @@ SERVER_PIDS: dict[str, int] = {}
 
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
-    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port; yield its base URL."""
+    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port (127.0.0.1 unless ``--host`` says
+    otherwise); yield its base URL."""
     command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0", *options]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
         try:
             first_line = process.stdout.readline()
-            if " at http://127.0.0.1:" not in first_line:
+            if " at http://" not in first_line:
                 process.kill()
                 process.wait()
                 log.seek(0)

@@ -98,7 +98,7 @@ def test_graph_command_writes_one_file_and_nothing_else(cli, tmp_path, monkeypat
     assert "cspo-graph.html" in cli("graph", "--help").output
 
 
-@pytest.mark.parametrize(("fmt", "extension"), [("graphml", "graphml"), ("gexf", "gexf"), ("json", "json")])
+@pytest.mark.parametrize(("fmt", "extension"), [("graphml", "graphml"), ("gexf", "gexf"), ("node-link", "json")])
 def test_graph_command_default_names_per_format(cli, tmp_path, monkeypatch, fmt, extension):
     monkeypatch.chdir(tmp_path)
     assert cli("graph", "--view", "membership", "--format", fmt).exit_code == 0
@@ -106,7 +106,7 @@ def test_graph_command_default_names_per_format(cli, tmp_path, monkeypatch, fmt,
 
 
 def test_graph_command_to_standard_output_as_node_link_json(cli):
-    result = cli("graph", "-", "--view", "statements", "--format", "json")
+    result = cli("graph", "-", "--view", "statements", "--format", "node-link")
     assert result.exit_code == 0
     graph = nx.node_link_graph(json.loads(result.stdout), edges="links")
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (12, 18)
@@ -118,7 +118,7 @@ def test_graph_command_to_standard_output_as_node_link_json(cli):
         (["--view", "all", "--query", "x.rq"], 2, "give --view or --query, not both"),
         (["--query", "missing.rq"], 1, "missing.rq: no such file"),
         (["--view", "nope"], 2, "Invalid value for '--view'"),
-        (["--format", "png"], 2, "'png' is not one of 'html', 'graphml', 'gexf', 'json'"),
+        (["--format", "png"], 2, "'png' is not one of 'html', 'graphml', 'gexf', 'node-link'"),
     ],
 )
 def test_graph_command_errors_are_one_line(cli, tmp_path, monkeypatch, args, code, message):

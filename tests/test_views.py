@@ -9,6 +9,7 @@ import pytest
 
 from cspo_graph.cli.graph import VIEW_NAMES
 from cspo_graph.errors import InputError, UsageError
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.views import analytics, catalog, formats
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
@@ -260,13 +261,13 @@ def test_centrality_result_is_a_table_of_literals(built):
     [
         ("graphml", lambda path: nx.read_graphml(path)),
         ("gexf", lambda path: nx.read_gexf(path)),
-        ("json", lambda path: nx.node_link_graph(json.loads(path.read_text()), edges="links")),
+        ("node-link", lambda path: nx.node_link_graph(json.loads(path.read_text()), edges="links")),
     ],
 )
 def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
     graph = built["all"]
     path = tmp_path / f"all.{fmt}"
-    path.write_text(formats.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
+    path.write_text(formats.write(graph, FORMATS[fmt]), encoding="utf-8")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (
         graph.number_of_nodes(),
@@ -285,4 +286,5 @@ def test_format_is_taken_from_the_extension():
     assert formats.format_for(None, "x/cspo.GEXF").name == "gexf"
     assert formats.format_for(None, "cspo.txt").name == "html"
     assert formats.format_for(None, None).name == "html"
-    assert formats.format_for("json", "cspo.html").name == "json"
+    assert formats.format_for(None, "cspo.json").name == "node-link"
+    assert formats.format_for("node-link", "cspo.html").name == "node-link"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
+from cspo_graph.cli.options import (
+    data_option,
+    emit,
+    format_option,
+    output_option,
+    reason_option,
+    rows_format_option,
+    store_option,
+)
 
 
 @click.command()
@@ -139,7 +147,7 @@ def query(
 
 
 @click.command()
-@format_option
+@rows_format_option
 def queries(fmt: str) -> None:
     """List the query library: each query's name, title and description.
 

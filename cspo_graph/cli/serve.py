@@ -49,8 +49,9 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
 
     from cspo_graph.errors import UsageError
     from cspo_graph.rdf.parsing import load
-    from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, bind, create_app, url_of
-    from cspo_graph.web.app import serve as run_server
+    from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, create_app
+    from cspo_graph.web.server import bind, url_of
+    from cspo_graph.web.server import serve as run_server
 
     if store is not None:
         from cspo_graph.stores.local import store_info
@@ -72,4 +73,4 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     else:
         click.echo(f"cspo-graph: WARNING: listening on {host}: other machines that reach it can query the data")
     click.echo("cspo-graph: press Ctrl+C to stop")
-    run_server(app, sock, limits)
+    run_server(app, sock, max_request_head=limits.max_request_head)

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cspo_graph import resources
-from cspo_graph.rdf.parsing import BUILTIN_GRAPHS, GRAPH_BASE, RdfFormat
+from cspo_graph.rdf.formats import Format
+from cspo_graph.rdf.parsing import BUILTIN_GRAPHS, GRAPH_BASE
 
 if TYPE_CHECKING:
     import rdflib
@@ -129,7 +130,7 @@ _SERIALIZER_OPTIONS: dict[str, Any] = {
 """Extra rdflib serializer arguments, by format name."""
 
 
-def serialize(dataset: rdflib.Dataset, fmt: RdfFormat) -> str:
+def serialize(dataset: rdflib.Dataset, fmt: Format) -> str:
     """The text of ``dataset`` in ``fmt``: named graphs for quad formats, the union otherwise."""
     target = export_dataset(dataset) if fmt.quads else union_graph(dataset)
     options = _SERIALIZER_OPTIONS.get(fmt.name, dict)()

@@ -1,4 +1,4 @@
-"""Reading RDF files: the format registry and strict, located parsing.
+"""Reading RDF files: strict, located parsing (which formats exist is :mod:`cspo_graph.rdf.formats`).
 
 Files are parsed by pyoxigraph, which is strict (it rejects the invalid IRIs,
 escapes and literal subjects that rdflib lets through) and reports the line and
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import InputError
+from cspo_graph.rdf.formats import Carries, Format, for_path
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -26,58 +26,9 @@ BUILTIN = "builtin"
 """The name that stands for the shipped ontology and data in a list of files."""
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    """One RDF serialization, by the names each library knows it under."""
-
-    name: str
-    extensions: tuple[str, ...]
-    oxigraph: str
-    rdflib: str
-    media_type: str
-    quads: bool = False
-    other_media_types: tuple[str, ...] = ()
-    xml: bool = False
-
-
-FORMATS: dict[str, RdfFormat] = {
-    f.name: f
-    for f in (
-        RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat(
-            "nt",
-            (".nt", ".ntriples"),
-            "N_TRIPLES",
-            "nt",
-            "application/n-triples",
-            other_media_types=("text/plain",),
-        ),
-        RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
-        RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
-        RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
-        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml", xml=True),
-    )
-}
-ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "xml"}
-
-
-def format_named(name: str) -> RdfFormat:
-    """The format called ``name`` (``ttl``, ``turtle``, ``jsonld``, ...)."""
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise InputError(f"unknown RDF format {name!r} (known: {known})")
-    return FORMATS[key]
-
-
-def format_for_path(path: str | Path) -> RdfFormat:
-    """The format a file's extension names."""
-    suffix = Path(path).suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions:
-            return fmt
-    known = " ".join(ext for f in FORMATS.values() for ext in f.extensions)
-    raise InputError(f"unknown RDF format for extension {suffix or '(none)'!r} (known: {known})", path)
+def format_for_path(path: str | Path) -> Format:
+    """The RDF format a file is read in, named by its extension."""
+    return for_path(path, Carries.RDF)
 
 
 BUILTIN_GRAPHS = {
@@ -86,15 +37,6 @@ BUILTIN_GRAPHS = {
     resources.LINKS: GRAPH_BASE + "links",
 }
 """Each shipped file and the named graph it is loaded into."""
-
-
-def format_for_media_type(media_type: str) -> RdfFormat:
-    """The format a Content-Type header names (parameters such as charset ignored)."""
-    bare = media_type.split(";")[0].strip().lower()
-    for fmt in FORMATS.values():
-        if bare == fmt.media_type or bare in fmt.other_media_types:
-            return fmt
-    raise InputError(f"not an RDF media type: {media_type or '(none)'!r}")
 
 
 def builtin_files() -> list[Path]:
@@ -241,7 +183,7 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
         yield from pyoxigraph.parse(
             inline,
             path=None if inline is not None else path,
-            format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
+            format=fmt.oxigraph_format(),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
         )

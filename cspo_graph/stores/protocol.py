@@ -57,12 +57,13 @@ def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
     """The pyoxigraph quads of an RDF response, in the format its Content-Type names."""
     import pyoxigraph
 
-    from cspo_graph.rdf.parsing import check_xml, format_for_media_type
+    from cspo_graph.rdf.formats import for_media_type
+    from cspo_graph.rdf.parsing import check_xml
 
-    fmt = format_for_media_type(response.headers.get("content-type", ""))
+    fmt = for_media_type(response.headers.get("content-type", ""))
     if fmt.xml:
         check_xml(response.content, str(response.url))
-    return pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
+    return pyoxigraph.parse(response.content, fmt.oxigraph_format())
 
 
 def _graph_result(response: httpx.Response) -> QueryResult:

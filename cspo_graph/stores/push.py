@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from cspo_graph.errors import CspoError, UsageError
 from cspo_graph.query.results import Term, term_from_rdflib
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class GraphStore(Protocol):
 
     def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
         body = "".join(map(_nt, batch)).encode("utf-8")
-        headers = {"Content-Type": "application/n-triples"}
+        headers = {"Content-Type": FORMATS["nt"].media_type}
         self._request("PUT" if replace else "POST", graph, "the data", content=body, headers=headers)
 
     def clear(self, graph: str) -> None:
@@ -142,7 +143,7 @@ class GraphStore(Protocol):
 
         if self.query_url:
             return self.count_by_query(self.query_url, graph)
-        accept = {"Accept": "application/n-triples, text/turtle;q=0.9"}
+        accept = {"Accept": f"{FORMATS['nt'].media_type}, {FORMATS['ttl'].media_type};q=0.9"}
         response = self._request("GET", graph, "the read", headers=accept, accept_statuses=(404,))
         return 0 if response.status_code == 404 else sum(1 for _ in parse_rdf_body(response))
 
