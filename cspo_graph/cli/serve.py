@@ -49,6 +49,7 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
 
     from cspo_graph.errors import UsageError
     from cspo_graph.rdf.parsing import load
+    from cspo_graph.runtime.deadline import check_timeout
     from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, create_app
     from cspo_graph.web.server import bind, url_of
     from cspo_graph.web.server import serve as run_server
@@ -61,7 +62,7 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
         source = Data(store=store_info(store).directory)
     else:
         source = Data(dataset=load(data))
-    limits = Limits(max_body=max_body, timeout=timeout)
+    limits = Limits(max_body=max_body, timeout=check_timeout(timeout))
     app = create_app(source, limits=limits, host=host)
     sock = bind(host, port)
     url = url_of(sock)

@@ -232,13 +232,13 @@ def for_result(name: str, kind: str) -> Format:
             return FORMATS[fmt.graphs_as]
         if not fmt.carries & Carries.RDF:
             raise UsageError(
-                f"format {fmt.name!r} ({fmt.title}) is for SELECT/ASK results; a graph result takes one of: "
+                f"format {fmt.name!r} is for SELECT/ASK results; a graph result takes one of: "
                 f"{', '.join(names(Carries.RDF))}"
             )
         return fmt
     if Carries.RESULTS not in fmt.carries:
         raise UsageError(
-            f"format {fmt.name!r} ({fmt.title}) is for graph results; a {kind} result takes one of: "
+            f"format {fmt.name!r} is for graph results; a {kind} result takes one of: "
             f"{', '.join(names(Carries.RESULTS))}"
         )
     return fmt

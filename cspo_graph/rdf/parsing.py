@@ -8,7 +8,9 @@ default graph is the union of one named graph per file.
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,6 +168,19 @@ def located(exc: SyntaxError, path: Path) -> InputError:
     return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno, exc.offset)
 
 
+def check_file(path: Path) -> None:
+    """A one-line :class:`InputError` unless ``path`` names a file (through symlinks) that is there."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except OSError as exc:
+        reason = "a symlink loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+        raise InputError(reason, path) from None
+    if not stat.S_ISREG(mode):
+        raise InputError("not a file", path)
+
+
 def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
     """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`.
 
@@ -175,8 +190,7 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
     import pyoxigraph
 
     fmt = format_for_path(path)
-    if not path.is_file():
-        raise InputError("no such file" if not path.exists() else "not a file", path)
+    check_file(path)
     try:
         check_before_parsing(path)
         inline = _jsonld_input(path) if fmt.name == "jsonld" else None
@@ -238,6 +252,7 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
         dataset.bind(prefix, namespace)
     convert = _TermConverter()
     for path in expand(paths):
+        check_file(path)
         default = dataset.graph(rdflib.URIRef(graph_name(path)))
         graphs: dict[str, rdflib.Graph] = {}
         quads = []

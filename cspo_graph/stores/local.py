@@ -75,6 +75,7 @@ class StoreInfo:
 def store_info(directory: str | Path) -> StoreInfo:
     """Read a store's manifest; a directory that holds none is not a store."""
     folder = Path(directory)
+    again = f"remove the folder and load the files again (cspo-graph load FILE... --store {folder})"
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -82,10 +83,27 @@ def store_info(directory: str | Path) -> StoreInfo:
             f"not a cspo-graph store (make one with: cspo-graph load FILE... --store {folder})", folder
         ) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"unreadable store manifest: {exc}", folder / MANIFEST) from None
+        reason = exc.strerror if isinstance(exc, OSError) else "not JSON"
+        raise InputError(f"unreadable store manifest ({reason}): {again}", folder / MANIFEST) from None
+    if not isinstance(manifest, dict):
+        raise InputError(f"corrupt store manifest (not a JSON object): {again}", folder / MANIFEST)
     if manifest.get("layout") != LAYOUT:
-        raise InputError(f"store layout {manifest.get('layout')!r} is not {LAYOUT}: load the files again", folder)
-    return StoreInfo(folder, manifest["generation"], manifest["graphs"], manifest["quads"])
+        raise InputError(f"store layout {manifest.get('layout')!r} is not {LAYOUT}: {again}", folder)
+    generation, graphs, quads = (manifest.get(key) for key in ("generation", "graphs", "quads"))
+    if not (
+        type(generation) is int
+        and generation > 0
+        and type(quads) is int
+        and isinstance(graphs, dict)
+        and all(isinstance(v, str) for v in graphs.values())
+    ):
+        raise InputError(
+            f"corrupt store manifest (generation, graphs or quads missing or wrong): {again}", folder / MANIFEST
+        )
+    info = StoreInfo(folder, generation, graphs, quads)
+    if not info.database.is_dir():
+        raise InputError(f"the store's {info.database.name} is missing: {again}", folder)
+    return info
 
 
 _OPENED: dict[Path, tuple[Path, pyoxigraph.Store]] = {}
@@ -112,7 +130,11 @@ def open_store(directory: str | Path) -> pyoxigraph.Store:
 @contextmanager
 def _exclusive(directory: Path) -> Iterator[None]:
     """Hold the store's load lock: one load at a time."""
-    with (directory / ".lock").open("a") as lock:
+    try:
+        lock = (directory / ".lock").open("a")
+    except OSError as exc:
+        raise InputError(f"cannot load into this store: {exc.strerror or exc}", directory) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -170,8 +192,7 @@ def load_files(
     files = parsing.expand(paths)
     for path in files:
         parsing.format_for_path(path)
-        if not path.is_file():
-            raise InputError("no such file" if not path.exists() else "not a file", path)
+        parsing.check_file(path)
         parsing.check_before_parsing(path)
     folder = Path(directory)
     try:
