@@ -33,6 +33,24 @@ def dataset():
     return load()
 
 
+@pytest.fixture(scope="session")
+def engine(dataset):
+    """The rdflib engine over the built-in data (the ``dataset`` fixture's own)."""
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    with RdflibEngine(Source(), dataset=dataset) as opened:
+        yield opened
+
+
+def engine_over(files) -> object:
+    """The rdflib engine over ``files`` (closed when it is collected)."""
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    return RdflibEngine(Source(files=tuple(files)))
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     """Run ``cspo-graph ARGS...`` in-process and return click's result."""
