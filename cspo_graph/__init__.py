@@ -4,7 +4,7 @@ The public API lives in small modules and is re-exported here lazily, so that
 ``import cspo_graph`` stays cheap:
 
 >>> import cspo_graph
->>> from cspo_graph.library import resolve
+>>> from cspo_graph.query.library import resolve
 >>> dataset = cspo_graph.load()                      # ontology + curated data
 >>> result = cspo_graph.run_query(dataset, resolve("founders").text)
 >>> [row[0].value for row in result.rows]
@@ -19,10 +19,10 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "load": "cspo_graph.rdfio",
-    "run_query": "cspo_graph.sparql",
-    "query_library": "cspo_graph.library",
-    "render": "cspo_graph.formats",
+    "load": "cspo_graph.rdf.parsing",
+    "run_query": "cspo_graph.query.sparql",
+    "query_library": "cspo_graph.query.library",
+    "render": "cspo_graph.query.render",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -34,7 +34,7 @@ class InputError(CspoError):
         super().__init__(self._located())
 
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str | None, int | None, int | None]]:
-        # Keeps the location when the error crosses a process boundary (see cspo_graph.deadline).
+        # Keeps the location when the error crosses a process boundary (see cspo_graph.runtime.deadline).
         return (type(self), (self.message, self.source, self.line, self.column))
 
     def _located(self) -> str:

@@ -18,7 +18,7 @@ DATA = _ROOT / "data" / "triples.ttl"
 LINKS = _ROOT / "data" / "links.ttl"
 QUERIES = _ROOT / "queries"
 
-JSONLD_CONTEXTS = {"https://w3id.org/cspo-graph/context.jsonld": _PACKAGE / "context.jsonld"}
+JSONLD_CONTEXTS = {"https://w3id.org/cspo-graph/context.jsonld": _PACKAGE / "rdf" / "context.jsonld"}
 """JSON-LD context IRI -> the copy the package ships; no other context is ever loaded."""
 
 NAMESPACE = "https://w3id.org/cspo-graph/ns#"

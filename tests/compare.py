@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cspo_graph.results import XSD, QueryResult, Term
+from cspo_graph.query.results import XSD, QueryResult, Term
 
 _GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)", re.I | re.S)
 _ORDER_BY = re.compile(r"ORDER\s+BY\s+([^{}]*?)\s*(?:LIMIT|OFFSET|VALUES|$)", re.I | re.S)

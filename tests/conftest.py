@@ -25,23 +25,10 @@ SEEDS = next(
 IN_CI = os.environ.get("CI") == "true"
 
 
-@pytest.fixture(autouse=True, scope="session")
-def answer_cache(tmp_path_factory):
-    """Keep the cache of answers (cspo_graph.answers) in a folder of the test run, not the user's."""
-    folder = tmp_path_factory.mktemp("answer-cache")
-    previous = os.environ.get("CSPO_GRAPH_CACHE_DIR")
-    os.environ["CSPO_GRAPH_CACHE_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["CSPO_GRAPH_CACHE_DIR"]
-    else:
-        os.environ["CSPO_GRAPH_CACHE_DIR"] = previous
-
-
 @pytest.fixture(scope="session")
 def dataset():
     """The built-in ontology and data, loaded once."""
-    from cspo_graph.rdfio import load
+    from cspo_graph.rdf.parsing import load
 
     return load()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cspo_graph.atomic import write_atomic
 from cspo_graph.errors import InputError
+from cspo_graph.runtime.atomic import write_atomic
 
 LIMIT = 4096  # bytes a file may grow to in the limited process
 

@@ -6,11 +6,11 @@ import pyoxigraph
 import pytest
 from compare import comparable
 
-from cspo_graph.export import serialize
-from cspo_graph.library import query_library
-from cspo_graph.rdfio import BUILTIN_GRAPHS, FORMATS
-from cspo_graph.results import QueryResult, term_from_oxigraph
-from cspo_graph.sparql import run_query
+from cspo_graph.query.library import query_library
+from cspo_graph.query.results import QueryResult, term_from_oxigraph
+from cspo_graph.query.sparql import run_query
+from cspo_graph.rdf.export import serialize
+from cspo_graph.rdf.parsing import BUILTIN_GRAPHS, FORMATS
 
 QUERIES = {q.name: q for q in query_library()}
 # Turtle holds every triple once in the default graph; N-Quads keeps the named graphs, of

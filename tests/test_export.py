@@ -12,8 +12,8 @@ import rdflib
 from conftest import require
 from rdflib.compare import isomorphic
 
-from cspo_graph.export import CONTEXT_FILE, export_dataset, jsonld_context, source_graph_name, union_graph
-from cspo_graph.rdfio import FORMATS, GRAPH_BASE
+from cspo_graph.rdf.export import CONTEXT_FILE, export_dataset, jsonld_context, source_graph_name, union_graph
+from cspo_graph.rdf.parsing import FORMATS, GRAPH_BASE
 
 CSPO = rdflib.Namespace("https://w3id.org/cspo-graph/ns#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
@@ -150,7 +150,7 @@ def test_links_are_marked_as_added_for_linking(dataset):
 
 def test_jsonld_uses_the_shipped_context_inline(exported):
     document = json.loads(exported["jsonld"].read_text())
-    assert CONTEXT_FILE.parent.name == "cspo_graph" and CONTEXT_FILE.is_file()
+    assert CONTEXT_FILE.parent.name == "rdf" and CONTEXT_FILE.is_file()
     assert document["@context"] == jsonld_context()  # embedded, never a URL to fetch
     data = next(g for g in document["graph"] if g["id"] == GRAPH_BASE + "data")
     brose = next(node for node in data["graph"] if node["id"] == "cspo:BroseAsActingAssistantSecretary")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hostile
 import pytest
 
-from cspo_graph import views
-from cspo_graph.rdfio import load
+from cspo_graph.rdf.parsing import load
+from cspo_graph.views import catalog
 
 
 def open_page(page, path):
@@ -25,7 +25,7 @@ def hostile_files(tmp_path_factory):
     """The 'all' view of the built-in data plus hostile data, as a page and as networkx."""
     folder = tmp_path_factory.mktemp("browser")
     data = hostile.write(folder)
-    return folder, data, views.build(load(["builtin", data]), "all")
+    return folder, data, catalog.build(load(["builtin", data]), "all")
 
 
 NODE_POINT = "id => cspoGraph.network.getPositions([id])[id]"
@@ -52,7 +52,7 @@ def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, t
     out = tmp_path / "cspo-graph.html"
     assert cli("graph", str(out)).exit_code == 0
     settled = open_page(page, out)
-    graph = views.build(dataset, views.DEFAULT_VIEW)
+    graph = catalog.build(dataset, catalog.DEFAULT_VIEW)
     assert counts(page) == (graph.number_of_nodes(), graph.number_of_edges())
     assert set(page.evaluate("cspoGraph.nodes.getIds()")) == set(graph.nodes)
     assert settled["by"] == "stabilized", settled  # not the page's time cap: physics settled on its own

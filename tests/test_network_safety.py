@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cspo_graph import guard
+from cspo_graph.runtime import guard
 
 SECRET = "SECRET-4b1d-not-for-output"
 
@@ -260,7 +260,7 @@ PROBE = """\
 import socket
 import click
 
-from cspo_graph.guard import allow_network
+from cspo_graph.runtime.guard import allow_network
 
 
 @click.command()

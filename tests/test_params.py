@@ -6,7 +6,7 @@ import pytest
 import rdflib
 
 from cspo_graph.errors import UsageError
-from cspo_graph.params import parse_param, parse_params, parse_value
+from cspo_graph.query.params import parse_param, parse_params, parse_value
 
 XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
 CSPO = rdflib.Namespace("https://w3id.org/cspo-graph/ns#")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cspo_graph.formats import compact
-from cspo_graph.library import query_library, resolve
-from cspo_graph.sparql import run_query
+from cspo_graph.query.library import query_library, resolve
+from cspo_graph.query.render import compact
+from cspo_graph.query.sparql import run_query
 
 DOW = "U.S. Department of War press release"
 DX = "The Dallas Express article"
@@ -151,7 +151,7 @@ def test_every_post_of_every_person_with_each_wording_and_source(dataset):
 
 
 def test_posts_of_one_person_by_parameter(dataset):
-    from cspo_graph.params import parse_value
+    from cspo_graph.query.params import parse_value
 
     found = rows(dataset, "posts", name=parse_value('"Pete Hegseth"@en'))
     assert {row[1:4] for row in found} == {("Secretary of War", "U.S. Department of War", "holds the post")}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, require
 
-from cspo_graph.quotes import check_quotes, closest_passage, normalize
+from cspo_graph.provenance.quotes import check_quotes, closest_passage, normalize
 
 PREFIXES = """\
 @prefix cspo: <https://w3id.org/cspo-graph/ns#> .

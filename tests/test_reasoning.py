@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from cspo_graph.rdfio import load, load_graph
-from cspo_graph.reasoning import INFERRED_GRAPH, entailments, materialize, merge_same_as
+from cspo_graph.rdf.parsing import load, load_graph
+from cspo_graph.rdf.reasoning import INFERRED_GRAPH, entailments, materialize, merge_same_as
 
 PEOPLE = {"Chance Saltzman", "Stephen Whiting", "Robert Brose", "Pete Hegseth"}
 

@@ -23,8 +23,8 @@ from click.testing import CliRunner
 from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
 
 from cspo_graph.cli import main
-from cspo_graph.library import query_library
-from cspo_graph.negotiation import NotAcceptable, choose_format
+from cspo_graph.query.library import query_library
+from cspo_graph.web.negotiation import NotAcceptable, choose_format
 
 LIBRARY = query_library()
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
@@ -419,7 +419,7 @@ def test_rdflib_sparqlstore_gets_the_founders(server_url):
 
 
 def test_graph_views_and_their_nodes(server_url):
-    from cspo_graph.views import VIEWS
+    from cspo_graph.views.catalog import VIEWS
 
     listed = json.loads(get(server_url, "graph/views").text)
     assert [(v["name"], v["title"]) for v in listed] == [(v.name, v.title) for v in VIEWS.values()]

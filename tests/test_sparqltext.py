@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cspo_graph.sparqltext import (
+from cspo_graph.query.sparqltext import (
     group_concat_variables,
     has_dataset_clause,
     may_call_service,

@@ -11,11 +11,11 @@ import threading
 import pytest
 
 from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.library import query_library, resolve
-from cspo_graph.params import parse_param, parse_param_term
-from cspo_graph.rdfio import load
-from cspo_graph.sparql import ReadOnlyError, ServiceRefused, run_query
-from cspo_graph.store import MANIFEST, load_files, query_store, store_info
+from cspo_graph.query.library import query_library, resolve
+from cspo_graph.query.params import parse_param, parse_param_term
+from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
+from cspo_graph.rdf.parsing import load
+from cspo_graph.stores.local import MANIFEST, load_files, query_store, store_info
 from tests.synthetic import synthetic_text
 
 LIBRARY = [q.name for q in query_library()]

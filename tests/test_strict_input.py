@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cspo_graph.library import resolve
+from cspo_graph.query.library import resolve
 
 ASK = "ASK { ?s ?p ?o }"
 

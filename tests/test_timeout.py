@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cspo_graph.errors import CspoError, QueryTimeout
-from cspo_graph.sparql import run_query
+from cspo_graph.query.sparql import run_query
 
 LIMIT = "1.5"
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

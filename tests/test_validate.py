@@ -13,7 +13,7 @@ import pytest
 import rdflib
 
 from cspo_graph import resources
-from cspo_graph.validate import validate
+from cspo_graph.rdf.validate import validate
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_NS = "https://w3id.org/cspo-graph/shapes#"

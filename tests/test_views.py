@@ -7,9 +7,9 @@ import json
 import networkx as nx
 import pytest
 
-from cspo_graph import analytics, graph_formats, views
 from cspo_graph.cli.graph import VIEW_NAMES
 from cspo_graph.errors import InputError, UsageError
+from cspo_graph.views import analytics, catalog, formats
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
 MEETING = "CSpO meeting at the French Space Command Headquarters near Toulouse"
@@ -20,7 +20,7 @@ DALLAS = "The Dallas Express article (The Dallas Express)"
 @pytest.fixture(scope="module")
 def built(dataset):
     """Every shipped view of the built-in data, built once."""
-    return {name: views.build(dataset, name) for name in views.VIEWS}
+    return {name: catalog.build(dataset, name) for name in catalog.VIEWS}
 
 
 def labelled_edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
@@ -32,8 +32,8 @@ def nodes_of(graph: nx.MultiDiGraph, family: str) -> set[str]:
 
 
 def test_the_cli_offers_exactly_the_shipped_views():
-    assert tuple(views.VIEWS) == VIEW_NAMES
-    assert views.DEFAULT_VIEW in views.VIEWS
+    assert tuple(catalog.VIEWS) == VIEW_NAMES
+    assert catalog.DEFAULT_VIEW in catalog.VIEWS
 
 
 def test_representation_links_people_to_posts_organizations_nations_and_delegations(built):
@@ -177,7 +177,7 @@ def test_person_tooltip_details_name_the_posts_held(built):
 
 
 def test_views_come_out_in_one_order(dataset, built):
-    again = views.build(dataset, "all")
+    again = catalog.build(dataset, "all")
     assert list(again.edges(keys=True)) == list(built["all"].edges(keys=True))
 
 
@@ -188,7 +188,7 @@ def test_custom_view_from_a_construct_query(dataset, tmp_path):
         "CONSTRUCT { ?person cspo:spokeAt ?meeting }\n"
         "WHERE { ?s cspo:speaker ?person ; cspo:atMeeting ?meeting }\n"
     )
-    graph = views.build(dataset, views.view_from_file(query))
+    graph = catalog.build(dataset, catalog.view_from_file(query))
     assert graph.graph["title"] == "Who spoke where"
     assert labelled_edges(graph) == {
         (person, "spoke at", MEETING) for person in ("Chance Saltzman", "Stephen Whiting", "Robert Brose")
@@ -207,17 +207,17 @@ def test_a_custom_view_that_cannot_be_drawn_is_refused(dataset, tmp_path, text, 
     query = tmp_path / "bad.rq"
     query.write_text(text)
     with pytest.raises(InputError, match=message) as error:
-        views.build(dataset, views.view_from_file(query))
+        catalog.build(dataset, catalog.view_from_file(query))
     assert str(error.value).startswith(str(query))
 
 
 def test_unknown_view_is_a_usage_error(dataset):
     with pytest.raises(UsageError, match="unknown view 'nope'"):
-        views.build(dataset, "nope")
+        catalog.build(dataset, "nope")
 
 
 def test_data_without_the_ontology_still_gets_families(tmp_path):
-    from cspo_graph.rdfio import load
+    from cspo_graph.rdf.parsing import load
 
     data = tmp_path / "mine.ttl"
     data.write_text(
@@ -226,7 +226,7 @@ def test_data_without_the_ontology_still_gets_families(tmp_path):
         'cspo:Force a cspo:MilitarySpaceOrganization ; rdfs:label "A force" ; cspo:nation cspo:Land .\n'
         'cspo:Land a cspo:Nation ; rdfs:label "A land" .\n'
     )
-    graph = views.build(load([data]), "all")
+    graph = catalog.build(load([data]), "all")
     assert {d["label"]: (d["family"], d["kind"]) for _, d in graph.nodes(data=True)} == {
         "A force": ("Organization", "Military space organization"),
         "A land": ("Nation", "Nation"),
@@ -266,7 +266,7 @@ def test_centrality_result_is_a_table_of_literals(built):
 def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
     graph = built["all"]
     path = tmp_path / f"all.{fmt}"
-    path.write_text(graph_formats.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
+    path.write_text(formats.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (
         graph.number_of_nodes(),
@@ -282,7 +282,7 @@ def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
 
 
 def test_format_is_taken_from_the_extension():
-    assert graph_formats.format_for(None, "x/cspo.GEXF").name == "gexf"
-    assert graph_formats.format_for(None, "cspo.txt").name == "html"
-    assert graph_formats.format_for(None, None).name == "html"
-    assert graph_formats.format_for("json", "cspo.html").name == "json"
+    assert formats.format_for(None, "x/cspo.GEXF").name == "gexf"
+    assert formats.format_for(None, "cspo.txt").name == "html"
+    assert formats.format_for(None, None).name == "html"
+    assert formats.format_for("json", "cspo.html").name == "json"

@@ -7,10 +7,10 @@ import virtuoso
 from compare import comparable
 from conftest import require
 
-from cspo_graph.library import query_library
-from cspo_graph.rdfio import BUILTIN_GRAPHS
-from cspo_graph.remote import result_from_json
-from cspo_graph.sparql import run_query
+from cspo_graph.query.library import query_library
+from cspo_graph.query.sparql import run_query
+from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
+from cspo_graph.stores.protocol import result_from_json
 
 QUERIES = {q.name: q for q in query_library()}
 PUSHED = {
@@ -87,7 +87,7 @@ def test_library_query_through_endpoint_matches_local(name, protocol, pushed, se
 
 
 def test_param_is_bound_remotely_as_locally(pushed, server, cli, dataset):
-    from cspo_graph.params import parse_param
+    from cspo_graph.query.params import parse_param
 
     local = run_query(dataset, QUERIES["posts"].text, params=dict([parse_param("person=cspo:RobertBrose")]))
     remote = remote_rows(cli, server, "posts", "--graph", pushed["gsp"], "--param", "person=cspo:RobertBrose")

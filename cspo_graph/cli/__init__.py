@@ -65,7 +65,7 @@ class LazyGroup(click.Group):
         return getattr(import_module(module), attribute)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from cspo_graph.guard import guarded
+        from cspo_graph.runtime.guard import guarded
 
         try:
             with guarded():

@@ -33,8 +33,8 @@ def check_quotes(ctx: click.Context, sources: str, data: tuple[str, ...], fmt: s
       cspo-graph check-quotes --sources shared/seeds
       cspo-graph check-quotes --sources texts/ --data my-data.ttl --format json
     """
-    from cspo_graph.quotes import RENDERERS
-    from cspo_graph.quotes import check_quotes as run_check
+    from cspo_graph.provenance.quotes import RENDERERS
+    from cspo_graph.provenance.quotes import check_quotes as run_check
 
     findings = run_check(sources, data)
     emit(RENDERERS[fmt.lower()](findings), output)

@@ -35,8 +35,8 @@ def export(fmt: str | None, data: tuple[str, ...], output: str | None) -> None:
       cspo-graph export --format jsonld | head
     """
     from cspo_graph.errors import InputError, UsageError
-    from cspo_graph.export import serialize
-    from cspo_graph.rdfio import format_for_path, format_named, load
+    from cspo_graph.rdf.export import serialize
+    from cspo_graph.rdf.parsing import format_for_path, format_named, load
 
     if fmt:
         rdf_format = format_named(fmt)

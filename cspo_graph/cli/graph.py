@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from cspo_graph.cli.options import data_option, emit, format_choice
-from cspo_graph.graph_formats import GRAPH_FORMATS
+from cspo_graph.views.formats import GRAPH_FORMATS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., object])
 
 VIEW_NAMES = ("representation", "statements", "membership", "all")
-"""The shipped views (checked against :data:`cspo_graph.views.VIEWS` by the tests); named
+"""The shipped views (checked against :data:`cspo_graph.views.catalog.VIEWS` by the tests); named
 here so that listing the commands does not import the views' libraries."""
 DEFAULT_OUTPUT = "cspo-graph"
 
@@ -44,8 +44,8 @@ def view_options(command: F) -> F:
 
 def _build(view_name: str | None, query_file: str | None, data: tuple[str, ...]) -> nx.MultiDiGraph:
     from cspo_graph.errors import UsageError
-    from cspo_graph.rdfio import load
-    from cspo_graph.views import DEFAULT_VIEW, build, view_from_file
+    from cspo_graph.rdf.parsing import load
+    from cspo_graph.views.catalog import DEFAULT_VIEW, build, view_from_file
 
     if view_name and query_file:
         raise UsageError("give --view or --query, not both")
@@ -79,7 +79,7 @@ def graph(
       cspo-graph graph cspo.graphml --view all
       cspo-graph graph --query my-view.rq --data builtin --data more.ttl
     """
-    from cspo_graph.graph_formats import format_for
+    from cspo_graph.views.formats import format_for
 
     chosen = format_for(fmt, None if out == "-" else out)
     text = chosen.write(_build(view_name, query_file, data))
@@ -114,8 +114,8 @@ def analyze(view_name: str | None, query_file: str | None, data: tuple[str, ...]
       cspo-graph analyze --view representation --limit 5
       cspo-graph analyze --format csv --limit 0 > centrality.csv
     """
-    from cspo_graph.analytics import centrality, centrality_result
-    from cspo_graph.formats import render
+    from cspo_graph.query.render import render
+    from cspo_graph.views.analytics import centrality, centrality_result
 
     ranked = centrality(_build(view_name, query_file, data))
     emit(render(centrality_result(ranked, limit), fmt.lower()), None)

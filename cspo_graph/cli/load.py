@@ -33,8 +33,8 @@ def load(files: tuple[str, ...], directory: str) -> None:
     """
     import time
 
-    from cspo_graph.rdfio import expand
-    from cspo_graph.store import load_files
+    from cspo_graph.rdf.parsing import expand
+    from cspo_graph.stores.local import load_files
 
     paths = expand(files)
     total = sum(path.stat().st_size for path in paths if path.is_file())

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import click
 
-from cspo_graph.formats import OUTPUT_FORMATS
+from cspo_graph.query.render import OUTPUT_FORMATS
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -70,7 +70,7 @@ def store_option(command: F) -> F:
 def emit(text: str, output: str | None) -> None:
     """Print ``text``, or write it atomically to ``output``."""
     if output:
-        from cspo_graph.atomic import write_atomic
+        from cspo_graph.runtime.atomic import write_atomic
 
         write_atomic(output, text)
     else:

@@ -78,11 +78,11 @@ def push(
       CSPO_GRAPH_PASSWORD=dba cspo-graph push --user dba --replace \\
           --endpoint http://localhost:8890/sparql-graph-crud-auth
     """
-    from cspo_graph import endpoint as http
-    from cspo_graph.guard import allow_network
-    from cspo_graph.push import graphs_to_push
-    from cspo_graph.push import push as push_graphs
-    from cspo_graph.rdfio import load
+    from cspo_graph.rdf.parsing import load
+    from cspo_graph.runtime.guard import allow_network
+    from cspo_graph.stores import http
+    from cspo_graph.stores.push import graphs_to_push
+    from cspo_graph.stores.push import push as push_graphs
 
     allow_network()  # --endpoint is required: pushing is reaching the network on purpose
     http.check_url(endpoint)

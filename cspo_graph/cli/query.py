@@ -53,8 +53,7 @@ def query(
     """Run a SPARQL query: a library query by NAME, a FILE.rq, or -e TEXT.
 
     Queries are read-only: SPARQL Update is refused. Without --data the built-in
-    ontology and curated data are queried (a repeated query is answered from a
-    cache of answers; CSPO_GRAPH_NO_CACHE=1 turns it off). With --store DIR the
+    ontology and curated data are queried. With --store DIR the
     on-disk store made by 'cspo-graph load' answers, fast on large data.
 
     \b
@@ -68,16 +67,15 @@ def query(
       cspo-graph query -e 'SELECT ?who WHERE { ?who a foaf:Person }' --reason rdfs
       cspo-graph query members --timeout 5
     """
-    from cspo_graph.answers import remembered
-    from cspo_graph.deadline import call_with_deadline, check_timeout
     from cspo_graph.errors import UsageError
-    from cspo_graph.formats import render
-    from cspo_graph.guard import allow_network
-    from cspo_graph.library import resolve
-    from cspo_graph.params import parse_params
-    from cspo_graph.rdfio import load
-    from cspo_graph.results import term_to_rdflib
-    from cspo_graph.sparql import run_query
+    from cspo_graph.query.library import resolve
+    from cspo_graph.query.params import parse_params
+    from cspo_graph.query.render import render
+    from cspo_graph.query.results import term_to_rdflib
+    from cspo_graph.query.sparql import run_query
+    from cspo_graph.rdf.parsing import load
+    from cspo_graph.runtime.deadline import call_with_deadline, check_timeout
+    from cspo_graph.runtime.guard import allow_network
 
     if (query_ref is None) == (expression is None):
         raise UsageError("give exactly one of QUERY (a library name or FILE.rq) and -e SPARQL")
@@ -101,7 +99,7 @@ def query(
         allow_network()
     limit = check_timeout(timeout or None)
     if store is not None:
-        from cspo_graph.store import query_store
+        from cspo_graph.stores.local import query_store
 
         if data:
             raise UsageError("--data and --store exclude each other: the store holds the data")
@@ -113,7 +111,7 @@ def query(
         emit(call_with_deadline(stored, limit, what=source), output)
         return
     if endpoint is not None:
-        from cspo_graph.remote import run_remote
+        from cspo_graph.query.remote import run_remote
 
         if data:
             raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
@@ -128,7 +126,7 @@ def query(
 
         def evaluate() -> str:
             if reason:
-                from cspo_graph.reasoning import materialize
+                from cspo_graph.rdf.reasoning import materialize
 
                 materialize(dataset, reason.lower())
             bindings = rdflib_bindings()
@@ -137,8 +135,7 @@ def query(
 
         return call_with_deadline(evaluate, limit, what=source)
 
-    fresh = data or allow_service or reason
-    emit(answer() if fresh else remembered(answer, text, params, fmt.lower()), output)
+    emit(answer(), output)
 
 
 @click.command()
@@ -151,9 +148,9 @@ def queries(fmt: str) -> None:
       cspo-graph queries
       cspo-graph query members
     """
-    from cspo_graph.formats import render
-    from cspo_graph.library import query_library
-    from cspo_graph.results import QueryResult, Term
+    from cspo_graph.query.library import query_library
+    from cspo_graph.query.render import render
+    from cspo_graph.query.results import QueryResult, Term
 
     rows = [
         (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description)) for q in query_library()

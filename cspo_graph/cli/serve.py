@@ -48,12 +48,12 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     from pathlib import Path
 
     from cspo_graph.errors import UsageError
-    from cspo_graph.rdfio import load
-    from cspo_graph.server import LOOPBACK_HOSTS, Data, Limits, bind, create_app, url_of
-    from cspo_graph.server import serve as run_server
+    from cspo_graph.rdf.parsing import load
+    from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, bind, create_app, url_of
+    from cspo_graph.web.app import serve as run_server
 
     if store is not None:
-        from cspo_graph.store import store_info
+        from cspo_graph.stores.local import store_info
 
         if data:
             raise UsageError("--data and --store exclude each other: the store holds the data")

@@ -27,8 +27,8 @@ def validate(ctx: click.Context, data: tuple[str, ...], reason: str | None, fmt:
       cspo-graph validate --data my-additions.ttl --data builtin
       cspo-graph validate --format ttl -o report.ttl
     """
-    from cspo_graph.validate import RENDERERS
-    from cspo_graph.validate import validate as run_validation
+    from cspo_graph.rdf.validate import RENDERERS
+    from cspo_graph.rdf.validate import validate as run_validation
 
     report = run_validation(data, reason=(reason or "rdfs").lower())
     emit(RENDERERS[fmt.lower()](report), output)

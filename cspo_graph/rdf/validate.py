@@ -2,7 +2,7 @@
 
 The data is validated as one graph (the union of the files and the shipped
 ontology) with the RDFS (or OWL 2 RL) entailments materialized by
-:mod:`cspo_graph.reasoning`, so that a shape for a class applies to its
+:mod:`cspo_graph.rdf.reasoning`, so that a shape for a class applies to its
 subclasses too. (pySHACL's own inference is not used: it switches owlrl's literal
 converters on process-wide, which then reject valid xsd:gMonth and xsd:gDay
 values.) ``owl:imports`` is never followed and no SHACL-JS or advanced features
@@ -124,8 +124,8 @@ def validate(
     """Validate the files (the built-in data when none are given) against the shapes."""
     import pyshacl
 
-    from cspo_graph.rdfio import load_graph
-    from cspo_graph.reasoning import entailments, merge_same_as
+    from cspo_graph.rdf.parsing import load_graph
+    from cspo_graph.rdf.reasoning import entailments, merge_same_as
 
     data = load_graph(paths)
     expanded = load_graph([resources.ONTOLOGY])

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from cspo_graph import resources
-from cspo_graph.rdfio import BUILTIN_GRAPHS, GRAPH_BASE, RdfFormat
+from cspo_graph.rdf.parsing import BUILTIN_GRAPHS, GRAPH_BASE, RdfFormat
 
 if TYPE_CHECKING:
     import rdflib

@@ -1,6 +1,6 @@
 """Writing a view to a file: the registry of graph formats ``cspo-graph graph`` writes.
 
-- ``html``: the interactive page (:mod:`cspo_graph.html`);
+- ``html``: the interactive page (:mod:`cspo_graph.views.html`);
 - ``graphml`` and ``gexf``: for Gephi, Cytoscape, yEd; list-valued attributes
   (details, sources) are joined into text, as those formats hold only scalars;
 - ``json``: networkx's node-link JSON, the shape D3's force layouts read.
@@ -70,7 +70,7 @@ def _node_link(graph: nx.MultiDiGraph) -> str:
 
 
 def _html(graph: nx.MultiDiGraph) -> str:
-    from cspo_graph.html import render_html
+    from cspo_graph.views.html import render_html
 
     return render_html(graph)
 

@@ -3,7 +3,7 @@
 Each answer errs on the safe side: :func:`may_call_service` and :func:`may_vary` say
 "maybe" for any text that could mean what they look for, and :func:`mentioned_variables`
 finds every variable (and perhaps a name that only looks like one). Callers treat a
-"maybe" by handing the text to the rdflib algebra check (:func:`cspo_graph.sparql.prepare`),
+"maybe" by handing the text to the rdflib algebra check (:func:`cspo_graph.query.sparql.prepare`),
 which decides; only the certain "no" takes the fast path.
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cspo_graph.results import XSD, QueryResult, Term
+from cspo_graph.query.results import XSD, QueryResult, Term
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,6 +1,6 @@
-"""HTTP content negotiation: which output format of :mod:`cspo_graph.formats` an Accept header asks for.
+"""HTTP content negotiation: which output format of :mod:`cspo_graph.query.render` an Accept header asks for.
 
-The formats and their media types are decided in :mod:`cspo_graph.formats`; this
+The formats and their media types are decided in :mod:`cspo_graph.query.render`; this
 module only reads an ``Accept`` header (RFC 9110: media ranges with ``q`` weights
 and ``*`` wildcards) and picks the best of the formats a result can be written in.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cspo_graph.errors import CspoError
-from cspo_graph.formats import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from cspo_graph.query.render import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
 
 _ALIASES = {
     "SELECT": {"application/json": "json", "application/xml": "xml", "text/xml": "xml"},

@@ -2,7 +2,7 @@
 
 ``cspo-graph load FILE... --store DIR`` bulk-loads files into DIR; ``query --store DIR``
 answers from it without parsing any RDF again. Each file goes into the named graph the
-in-memory path gives it (:func:`cspo_graph.rdfio.graph_name`) and a query's default
+in-memory path gives it (:func:`cspo_graph.rdf.parsing.graph_name`) and a query's default
 graph is the union of all graphs, so a query gets the same answer from both paths (the
 order of GROUP_CONCAT values and of rows a query leaves unordered aside).
 
@@ -14,9 +14,9 @@ to it with one atomic rename: a failed or interrupted load leaves the store as i
 and a reader never sees a half-loaded store. The previous generation is kept for the
 readers still using it; older ones are removed.
 
-Queries keep the guarantees of :mod:`cspo_graph.sparql` without paying for rdflib: the
+Queries keep the guarantees of :mod:`cspo_graph.query.sparql` without paying for rdflib: the
 database is opened read-only and only the SPARQL query grammar is accepted, so an
-update cannot run; a text that may hold SERVICE (see :mod:`cspo_graph.sparqltext`) is
+update cannot run; a text that may hold SERVICE (see :mod:`cspo_graph.query.sparqltext`) is
 checked on the rdflib algebra, which decides; a text Oxigraph rejects gets the error
 message the in-memory path gives.
 """
@@ -35,16 +35,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cspo_graph import rdfio, resources
-from cspo_graph.atomic import write_atomic
+from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.results import QueryResult, Term, result_from_oxigraph
-from cspo_graph.sparqltext import (
+from cspo_graph.query.results import QueryResult, Term, result_from_oxigraph
+from cspo_graph.query.sparqltext import (
     group_concat_variables,
     has_dataset_clause,
     may_call_service,
     mentioned_variables,
 )
+from cspo_graph.rdf import parsing
+from cspo_graph.runtime.atomic import write_atomic
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -134,7 +135,7 @@ def _bulk_load(
     """Bulk-load one file (Oxigraph parses and indexes on its own threads); report bytes read."""
     import pyoxigraph
 
-    fmt = getattr(pyoxigraph.RdfFormat, rdfio.format_for_path(path).oxigraph)
+    fmt = getattr(pyoxigraph.RdfFormat, parsing.format_for_path(path).oxigraph)
     size = path.stat().st_size
     errors: list[BaseException] = []
 
@@ -166,12 +167,12 @@ def load_files(
     its graph. ``progress`` is called with the number of bytes of input read since its
     last call.
     """
-    files = rdfio.expand(paths)
+    files = parsing.expand(paths)
     for path in files:
-        rdfio.format_for_path(path)
+        parsing.format_for_path(path)
         if not path.is_file():
             raise InputError("no such file" if not path.exists() else "not a file", path)
-        rdfio.check_before_parsing(path)
+        parsing.check_before_parsing(path)
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -208,12 +209,12 @@ def _write_generation(
         raise InputError(f"cannot write the store: {exc}", new.directory) from None
     error: InputError | None = None
     for path in files:
-        graph = pyoxigraph.NamedNode(rdfio.graph_name(path))
+        graph = pyoxigraph.NamedNode(parsing.graph_name(path))
         try:
             store.remove_graph(graph)
             _bulk_load(store, path, graph, progress)
         except SyntaxError as exc:
-            error = rdfio.located(exc, path)
+            error = parsing.located(exc, path)
         except (OSError, ValueError) as exc:
             error = InputError(f"cannot load: {exc}", path)
         if error:
@@ -260,7 +261,7 @@ def _bound(text: str, params: Mapping[str, Term], source: str) -> str:
 
 def _rejected(store: pyoxigraph.Store, text: str, error: SyntaxError, source: str, allow_service: bool) -> CspoError:
     """The error for a text Oxigraph rejects: the in-memory path's own, when it rejects it too."""
-    from cspo_graph.sparql import prepare
+    from cspo_graph.query.sparql import prepare
 
     prepare(text, source=source, allow_service=allow_service)  # raises the in-memory path's error
     try:
@@ -304,7 +305,7 @@ def query_store(
     store = open_store(directory)
     bindings = dict(params or {})
     if (not allow_service and may_call_service(text)) or not set(bindings) <= mentioned_variables(text):
-        from cspo_graph.sparql import check_params, prepare
+        from cspo_graph.query.sparql import check_params, prepare
 
         check_params(prepare(text, source=source, allow_service=allow_service), bindings)
     try:

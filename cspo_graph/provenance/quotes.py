@@ -124,7 +124,7 @@ def check_quotes(sources: str | Path, paths: Sequence[str | Path] | None = None)
     """Check every verbatim text of the data (the built-in data by default) against the source files."""
     import rdflib
 
-    from cspo_graph.rdfio import load_graph
+    from cspo_graph.rdf.parsing import load_graph
 
     folder = Path(sources)
     if not folder.is_dir():

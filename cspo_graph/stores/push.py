@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from cspo_graph import endpoint
 from cspo_graph.errors import CspoError, UsageError
-from cspo_graph.results import Term, term_from_rdflib
+from cspo_graph.query.results import Term, term_from_rdflib
+from cspo_graph.stores import http
 
 if TYPE_CHECKING:
     import httpx
@@ -92,8 +92,8 @@ class Protocol:
 
     name: ClassVar[str]
 
-    def __init__(self, http: httpx.Client, url: str, query_url: str | None) -> None:
-        self.http = http
+    def __init__(self, session: httpx.Client, url: str, query_url: str | None) -> None:
+        self.http = session
         self.url = url
         self.query_url = query_url
 
@@ -110,14 +110,14 @@ class Protocol:
         return self.count_by_query(self.query_url or self.url, graph)
 
     def count_by_query(self, url: str, graph: str) -> int:
-        from cspo_graph.remote import send_query
+        from cspo_graph.stores.protocol import send_query
 
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         result = send_query(self.http, url, text, "SELECT")
         try:
             return int(result.rows[0][0].value)  # type: ignore[union-attr]
         except (IndexError, AttributeError, ValueError):
-            raise endpoint.EndpointError(f"{url}: no triple count in the answer to {text!r}") from None
+            raise http.EndpointError(f"{url}: no triple count in the answer to {text!r}") from None
 
 
 class GraphStore(Protocol):
@@ -126,7 +126,7 @@ class GraphStore(Protocol):
     name = "gsp"
 
     def _request(self, method: str, graph: str, what: str, **request: Any) -> httpx.Response:
-        return endpoint.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
+        return http.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
 
     def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
         body = "".join(map(_nt, batch)).encode("utf-8")
@@ -138,7 +138,7 @@ class GraphStore(Protocol):
 
     def count(self, graph: str) -> int:
         """Without a query endpoint, GET the graph and count what comes back."""
-        from cspo_graph.remote import parse_rdf_body
+        from cspo_graph.stores.protocol import parse_rdf_body
 
         if self.query_url:
             return self.count_by_query(self.query_url, graph)
@@ -153,7 +153,7 @@ class SparqlUpdate(Protocol):
     name = "update"
 
     def _update(self, text: str) -> None:
-        endpoint.send(
+        http.send(
             self.http,
             "POST",
             self.url,
@@ -202,10 +202,10 @@ def push(
     *,
     replace: bool = False,
     protocol: str = "gsp",
-    credentials: endpoint.Credentials | None = None,
+    credentials: http.Credentials | None = None,
     query_url: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    timeout: float = endpoint.DEFAULT_TIMEOUT,
+    timeout: float = http.DEFAULT_TIMEOUT,
     progress: Callable[[int], None] | None = None,
 ) -> PushReport:
     """Send each target graph's triples (see :func:`graphs_to_push`) to the store at ``url``
@@ -213,8 +213,8 @@ def push(
     if protocol not in PROTOCOLS:
         raise UsageError(f"unknown protocol {protocol!r} (known: {', '.join(PROTOCOLS)})")
     report = PushReport()
-    with endpoint.client(credentials, timeout) as http:
-        store = PROTOCOLS[protocol](http, url, query_url)
+    with http.client(credentials, timeout) as session:
+        store = PROTOCOLS[protocol](session, url, query_url)
         for name, triples in targets.items():
             before = None if replace else store.count(name)
             first = replace

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.results import QueryResult, result_from_rdflib
+from cspo_graph.query.results import QueryResult, result_from_rdflib
 
 if TYPE_CHECKING:
     import rdflib
@@ -105,7 +105,7 @@ def run_query(
     With ``timeout`` (seconds) the query is evaluated in a child process that is
     killed when the time is up, raising :class:`cspo_graph.errors.QueryTimeout`.
     """
-    from cspo_graph.deadline import call_with_deadline
+    from cspo_graph.runtime.deadline import call_with_deadline
 
     query = prepare(text, source=source, allow_service=allow_service)
     bindings = dict(params or {})

@@ -14,8 +14,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
-from cspo_graph.formats import compact
-from cspo_graph.results import Term
+from cspo_graph.query.render import compact
+from cspo_graph.query.results import Term
 
 if TYPE_CHECKING:
     import rdflib
@@ -139,7 +139,7 @@ def _flat(data: rdflib.Graph) -> rdflib.Graph:
 
 @cache
 def _shipped_ontology() -> rdflib.Graph:
-    from cspo_graph.rdfio import load
+    from cspo_graph.rdf.parsing import load
 
     return load([resources.ONTOLOGY])
 
@@ -159,7 +159,7 @@ class Lookup:
         ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
         self.schema = self.data if ontology in self.data else _flat(_shipped_ontology())
         self._families: dict[str, str] = {}
-        from cspo_graph.rdfio import BUILTIN_GRAPHS
+        from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
 
         links_graph = rdflib.URIRef(BUILTIN_GRAPHS[resources.LINKS])  # identifiers added for linking
         graphs = data.graphs() if isinstance(data, rdflib.Dataset) else ()

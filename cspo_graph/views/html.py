@@ -52,7 +52,7 @@ STYLES: dict[str, Style] = {
     "Membership": Style("diamond", "#a0cbe8", "#6d9bbb"),
     "Other": Style("dot", "#d3d3d3", "#9a9a9a"),
 }
-"""Colour and shape per family (see :data:`cspo_graph.describe.FAMILIES`)."""
+"""Colour and shape per family (see :data:`cspo_graph.views.tooltips.FAMILIES`)."""
 
 GLYPHS = {"dot": "●", "square": "■", "star": "★", "hexagon": "⬢", "diamond": "◆", "triangle": "▲",
           "triangleDown": "▼"}  # fmt: skip
@@ -99,7 +99,7 @@ def page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """What the page's script draws: nodes, edges and the families in the legend."""
     from collections import Counter
 
-    from cspo_graph.analytics import degrees
+    from cspo_graph.views.analytics import degrees
 
     degree = degrees(graph)
     family = {node: data.get("family", "Other") for node, data in graph.nodes(data=True)}
@@ -150,12 +150,12 @@ def render_html(graph: nx.MultiDiGraph) -> str:
     from cspo_graph import __version__
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("cspo_graph", "templates"),
+        loader=jinja2.PackageLoader("cspo_graph.views", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
     environment.filters["script_json"] = script_json
-    templates = package_files.files("cspo_graph") / "templates"
+    templates = package_files.files("cspo_graph.views") / "templates"
     vis_js, vis_css = vis_network()
     data = page_data(graph)
     return environment.get_template("graph.html.j2").render(

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, UsageError
-from cspo_graph.results import QueryResult, Term, term_to_rdflib
+from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
 
 TABLE_FORMATS = ("table", "json", "csv", "tsv", "xml")
 RDF_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "n3")

@@ -1,7 +1,7 @@
 """Views: the RDF graph projected into networkx graphs, one per question.
 
 A view is a SPARQL CONSTRUCT query over the loaded data, run through
-:func:`cspo_graph.sparql.run_query`. Its triples between two resources become the
+:func:`cspo_graph.query.sparql.run_query`. Its triples between two resources become the
 edges of a :class:`networkx.MultiDiGraph` (rdflib's own converter,
 :func:`rdflib.extras.external_graph_libs.rdflib_to_networkx_multidigraph`, does
 that part, keyed by predicate); triples whose object is a literal are not edges
@@ -17,7 +17,7 @@ and are left out. Then:
   at one meeting would be two overlapping edges), and a delegation joins three
   or more things (nation, meeting, leaders).
 - every node gets what a reader needs to know it, read from the data by
-  :class:`cspo_graph.describe.Lookup`: ``label``, ``family`` (the broad class
+  :class:`cspo_graph.views.tooltips.Lookup`: ``label``, ``family`` (the broad class
   that sets its colour and shape: Person, Nation, Post...), ``kind`` (its most
   specific classes), ``details`` (``[name, value]`` pairs: its properties, the
   facts that point at it, each source's wording) and ``sources`` (each source
@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cspo_graph.describe import Lookup, id_of, iri
 from cspo_graph.errors import InputError, UsageError
+from cspo_graph.views.tooltips import Lookup, id_of, iri
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -182,7 +182,7 @@ def view_named(name: str) -> View:
 
 def view_from_file(path: str | Path) -> View:
     """A custom view from a CONSTRUCT query file; its first comment lines give its title and description."""
-    from cspo_graph.library import read_query_file
+    from cspo_graph.query.library import read_query_file
 
     named = read_query_file(Path(path))
     return View(named.name, named.title, named.description, named.text, str(path))
@@ -193,8 +193,8 @@ def build(data: rdflib.Graph, view: View | str = DEFAULT_VIEW) -> nx.MultiDiGrap
     import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-    from cspo_graph.results import term_to_rdflib
-    from cspo_graph.sparql import run_query
+    from cspo_graph.query.results import term_to_rdflib
+    from cspo_graph.query.sparql import run_query
 
     if isinstance(view, str):
         view = view_named(view)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
 from cspo_graph.errors import UsageError
-from cspo_graph.rdfio import GRAPH_BASE
+from cspo_graph.rdf.parsing import GRAPH_BASE
 
 if TYPE_CHECKING:
     import rdflib

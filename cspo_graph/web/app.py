@@ -8,16 +8,16 @@ Routes:
   :func:`cspo_graph.formats.render`, so the endpoint and the CLI answer alike;
 - ``/queries`` (the library as JSON) and ``/queries/NAME`` (run a library query by
   name; other URL parameters bind its variables, typed as ``--param`` values);
-- ``/graph/views`` (the graph views of :mod:`cspo_graph.views`) and ``/graph``
+- ``/graph/views`` (the graph views of :mod:`cspo_graph.views.catalog`) and ``/graph``
   (``?view=NAME``, or a CONSTRUCT ``query=``): the nodes and edges the page draws,
-  as :func:`cspo_graph.html.page_data` gives them;
+  as :func:`cspo_graph.views.html.page_data` gives them;
 - ``/``: the web page (query editor, results table, downloads, graph), served with
   its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
   graph``): no CDN, so it works with no network.
 
-Every query goes through :func:`cspo_graph.sparql.run_query`, which refuses
+Every query goes through :func:`cspo_graph.query.sparql.run_query`, which refuses
 updates and SERVICE. Each request's work (query, rendering, view building) runs
-in a worker thread under :func:`cspo_graph.deadline.call_with_deadline`: a forked
+in a worker thread under :func:`cspo_graph.runtime.deadline.call_with_deadline`: a forked
 child that is killed at the time limit (HTTP 503), so a runaway query stops and
 the server keeps serving. Requests are bounded (body and URL size, concurrent work).
 
@@ -59,22 +59,22 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from cspo_graph import resources
-from cspo_graph.deadline import call_with_deadline
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
-from cspo_graph.formats import OUTPUT_FORMATS, media_type, render
-from cspo_graph.library import NamedQuery, query_library
-from cspo_graph.negotiation import NotAcceptable, choose_format
-from cspo_graph.params import parse_term
-from cspo_graph.results import QueryResult, Term, term_to_rdflib
-from cspo_graph.sparql import ReadOnlyError, ServiceRefused, run_query
+from cspo_graph.query.library import NamedQuery, query_library
+from cspo_graph.query.params import parse_term
+from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
+from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
+from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
+from cspo_graph.runtime.deadline import call_with_deadline
+from cspo_graph.web.negotiation import NotAcceptable, choose_format
 
 if TYPE_CHECKING:
     import rdflib
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-    from cspo_graph.views import View
+    from cspo_graph.views.catalog import View
 
-WEB = Path(__file__).resolve().parent / "web"
+WEB = Path(__file__).resolve().parent
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 ERROR_STATUS: dict[type[Exception], int] = {
@@ -168,7 +168,7 @@ class Data:
     def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
         """Run a read-only query (updates and SERVICE refused) with typed bindings."""
         if self.store is not None:
-            from cspo_graph.store import query_store
+            from cspo_graph.stores.local import query_store
 
             return query_store(self.store, text, params=params, source=source)
         bindings = {name: term_to_rdflib(term) for name, term in params.items()}
@@ -294,14 +294,14 @@ class Endpoint:
 
     async def list_views(self, request: Request) -> Response:
         """``/graph/views``: the graph views the page offers (none when answering from a store)."""
-        from cspo_graph.views import VIEWS
+        from cspo_graph.views.catalog import VIEWS
 
         views = VIEWS.values() if self.data.dataset is not None else []
         return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in views])
 
     async def graph(self, request: Request) -> Response:
         """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
-        from cspo_graph.views import View, view_named
+        from cspo_graph.views.catalog import View, view_named
 
         params = await self.protocol_params(request)
         texts, names = params.getlist("query"), params.getlist("view")
@@ -314,8 +314,8 @@ class Endpoint:
 
 def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
     """A view's nodes, edges and legend, with its title and description."""
-    from cspo_graph.html import page_data
-    from cspo_graph.views import build
+    from cspo_graph.views.catalog import build
+    from cspo_graph.views.html import page_data
 
     graph = build(dataset, view)
     return {"title": view.title, "description": view.description, **page_data(graph)}
@@ -344,8 +344,8 @@ def _file(path: Path) -> Callable[[Request], Awaitable[Response]]:
 
 
 def vendor_routes() -> list[Route]:
-    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.html.vis_network`)."""
-    from cspo_graph.html import vis_network
+    """vis-network's script and style sheet (pyvis's copy, found by :func:`cspo_graph.views.html.vis_network`)."""
+    from cspo_graph.views.html import vis_network
 
     script, style = vis_network()
 

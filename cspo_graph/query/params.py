@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import UsageError
-from cspo_graph.results import Term, term_to_rdflib
+from cspo_graph.query.results import Term, term_to_rdflib
 
 if TYPE_CHECKING:
     import rdflib

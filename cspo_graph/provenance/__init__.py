@@ -1,0 +1,1 @@
+"""Provenance checks against the source texts."""

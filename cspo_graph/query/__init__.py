@@ -1,0 +1,1 @@
+"""Answering SPARQL: checks, parameters, the query library, results and their rendering."""

@@ -1,0 +1,73 @@
+"""The one interface every query path goes through: open an engine, query it, close it.
+
+An :class:`Engine` answers read-only SPARQL with typed bindings (SEP-0007 substitution)
+under a time limit. The rules that must hold on every path (updates refused, SERVICE
+refused unless allowed, bindings, time limit, error messages) live here and in the
+shared modules it calls, once, not in each implementation.
+
+The CLI, the server, the graph views and the benchmark use only :func:`open_engine`
+(see :data:`cspo_graph.query.engines.ENGINES`, the registry of implementations).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cspo_graph.query.results import QueryResult, Term
+
+
+@dataclass(frozen=True)
+class Request:
+    """One query as a caller asks it: the text, where it comes from, its bindings and limits."""
+
+    text: str
+    source: str = "<query>"
+    """What errors name: a file path, ``<expression>``, ``queries/NAME.rq``."""
+    bindings: Mapping[str, Term] = field(default_factory=dict)
+    """Variable name (without ``?``) -> term, substituted as SEP-0007 defines."""
+    timeout: float | None = 30.0
+    """Seconds the query (with the conversion of its result) may run; ``None``: no limit."""
+    allow_service: bool = False
+    """Whether SERVICE clauses may reach the network."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an engine answers from: files in memory, an on-disk store, or a remote endpoint."""
+
+    files: tuple[str | Path, ...] = ()
+    """RDF files (``builtin`` for the shipped ones; none: the shipped ones)."""
+    store: Path | None = None
+    """An on-disk store made by ``cspo-graph load``."""
+    endpoint: str | None = None
+    """A SPARQL 1.1 Protocol endpoint URL."""
+    default_graphs: tuple[str, ...] = ()
+    """With ``endpoint``: the default graph IRIs sent with each query."""
+    reason: str | None = None
+    """``rdfs`` or ``owlrl``: entailments materialized after loading (in-memory engines only)."""
+
+
+class Engine(ABC):
+    """A SPARQL engine over one :class:`Source`."""
+
+    name: str
+    """The registry name: ``rdflib``, ``oxigraph``, ``remote``."""
+
+    @abstractmethod
+    def query(self, request: Request) -> QueryResult:
+        """Answer ``request``: an engine-neutral result, or a :class:`cspo_graph.errors.CspoError`."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release what the engine holds (worker processes, store handles, HTTP clients)."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

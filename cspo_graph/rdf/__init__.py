@@ -1,0 +1,1 @@
+"""RDF itself: parsing files, the formats, export, reasoning and SHACL validation."""

@@ -1,0 +1,1 @@
+"""What every command runs under: the network guard, time limits and atomic writes."""

@@ -1,0 +1,1 @@
+"""Triple stores: the on-disk Oxigraph store, HTTP to remote endpoints, and push."""

@@ -1,0 +1,1 @@
+"""The local SPARQL endpoint and web page behind ``cspo-graph serve``."""
