@@ -162,7 +162,8 @@ class _Checker:
                 self.literal(graph, s, p, o, file, text)
         for s in set(graph.subjects()) - {document}:
             if (s, self.derived, document) not in graph:
-                self.fail(graph.identifier, s, self.derived, document, "missing: a resource this graph describes cites its source here")
+                missing = "missing: a resource this graph describes cites its source here"
+                self.fail(graph.identifier, s, self.derived, document, missing)
 
     def literal(
         self, graph: rdflib.Graph, s: object, p: object, o: rdflib.Literal, file: str | None, text: str
