@@ -16,7 +16,6 @@ from click.testing import CliRunner, Result
 
 from cspo_graph.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
 
 
