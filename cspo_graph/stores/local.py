@@ -1,13 +1,18 @@
 """A persistent store for large data: an on-disk Oxigraph database, loaded once, queried often.
 
 ``cspo-graph load FILE... --store DIR`` bulk-loads files into DIR; ``query --store DIR``
-answers from it without parsing any RDF again. Each file goes into the named graph the
-in-memory path gives it (:func:`cspo_graph.rdf.parsing.graph_name`) and a query's default
-graph is the union of all graphs, so a query gets the same answer from both paths (the
-order of GROUP_CONCAT values and of rows a query leaves unordered aside).
+answers from it without parsing any RDF again. Each file goes into the named graphs the
+in-memory path gives it (a triple file into :func:`cspo_graph.rdf.parsing.graph_name`,
+a quad file's named graphs under their own names) and a query's default graph is the
+set union (RDF merge) of all graphs, so a query gets the same answer from both paths
+(the order of GROUP_CONCAT values and of rows a query leaves unordered aside).
+Oxigraph's own union default graph repeats a triple once per graph that holds it (the
+source graphs share many), so a store of several graphs keeps the union, each triple
+once, in its default graph, written at load time.
 
-A store directory holds ``cspo-graph-store.json`` (the manifest: the current generation
-and the file each graph came from) and ``gen-N/`` (an Oxigraph database). A load writes
+A store directory holds ``cspo-graph-store.json`` (the manifest: the current generation,
+the file each graph came from, and whether the default graph holds the union) and
+``gen-N/`` (an Oxigraph database). A load writes
 generation N+1 (a hard-linked backup of N plus the new files, bulk-loaded, then
 compacted with Oxigraph's ``optimize``) and switches the manifest
 to it with one atomic rename: a failed or interrupted load leaves the store as it was,
@@ -39,8 +44,8 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 MANIFEST = "cspo-graph-store.json"
-LAYOUT = 1
-"""The version of the store layout this code reads and writes."""
+LAYOUT = 2
+"""The version of the store layout this code reads and writes (2: the default graph may hold the union)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class StoreInfo:
     generation: int
     graphs: dict[str, str]
     quads: int
+    """The triples of all named graphs, a triple counted once per graph that holds it."""
+    union: bool = False
+    """Whether the default graph holds the union of the named graphs (else queries ask Oxigraph for it)."""
 
     @property
     def database(self) -> Path:
@@ -73,7 +81,13 @@ def store_info(directory: str | Path) -> StoreInfo:
         layout = manifest.get("layout") if isinstance(manifest, dict) else None
         raise InputError(f"store layout {layout!r} is not {LAYOUT}: load the files again", folder)
     try:
-        info = StoreInfo(folder, int(manifest["generation"]), dict(manifest["graphs"]), int(manifest["quads"]))
+        info = StoreInfo(
+            folder,
+            int(manifest["generation"]),
+            dict(manifest["graphs"]),
+            int(manifest["quads"]),
+            bool(manifest["union"]),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(
             f"corrupt store manifest ({type(exc).__name__}: {exc}): load the files again", folder / MANIFEST
@@ -138,7 +152,7 @@ def load_files(
     """Bulk-load RDF files into the store at ``directory`` (created when missing).
 
     ``builtin`` stands for the shipped ontology and data. Loading a file again replaces
-    its graph. ``progress`` is called with the number of bytes of input read since its
+    its graphs. ``progress`` is called with the number of bytes of input read since its
     last call.
     """
     files = parsing.expand(paths)
@@ -161,7 +175,13 @@ def load_files(
         except BaseException:
             shutil.rmtree(new.database, ignore_errors=True)
             raise
-        manifest = {"layout": LAYOUT, "generation": new.generation, "graphs": new.graphs, "quads": new.quads}
+        manifest = {
+            "layout": LAYOUT,
+            "generation": new.generation,
+            "graphs": new.graphs,
+            "quads": new.quads,
+            "union": new.union,
+        }
         write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         for stale in folder.glob("gen-*"):
             if stale not in (new.database, old.database):
@@ -184,8 +204,12 @@ def _write_generation(
     error: InputError | None = None
     for path in files:
         graph = pyoxigraph.NamedNode(parsing.graph_name(path))
+        origin = str(path.resolve())
         try:
-            store.remove_graph(graph)
+            for name in [name for name, came_from in new.graphs.items() if came_from == origin] + [graph.value]:
+                store.remove_graph(pyoxigraph.NamedNode(name))
+                new.graphs.pop(name, None)
+            before = set(store.named_graphs())
             _bulk_load(store, path, graph, progress)
         except SyntaxError as exc:
             error = parsing.located(exc, path)
@@ -195,7 +219,31 @@ def _write_generation(
             del store
             gc.collect()  # the parser's traceback holds the database: close it before it is removed
             raise error
-        new.graphs[graph.value] = str(path.resolve())
+        for added in set(store.named_graphs()) - before:
+            new.graphs[added.value] = origin
+    union = _merge_into_default_graph(store)
     store.flush()
     store.optimize()  # compacts the database: scans of large data run about 1.4x faster for it
-    return StoreInfo(new.directory, new.generation, new.graphs, len(store))
+    quads = len(store) - (_default_graph_size(store) if union else 0)
+    return StoreInfo(new.directory, new.generation, new.graphs, quads, union)
+
+
+def _default_graph_size(store: pyoxigraph.Store) -> int:
+    import pyoxigraph
+
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+
+def _merge_into_default_graph(store: pyoxigraph.Store) -> bool:
+    """Write the set union of the named graphs into the default graph when there are several.
+
+    Returns whether the default graph now holds the union. With one graph there is
+    nothing to merge: Oxigraph's union default graph is that graph, each triple once.
+    """
+    import pyoxigraph
+
+    store.clear_graph(pyoxigraph.DefaultGraph())
+    if sum(1 for _ in store.named_graphs()) < 2:
+        return False
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return True

@@ -80,8 +80,7 @@ class OxigraphEngine(Engine):
 
             info = store_info(source.store)
             self._database = info.database
-            # a store whose default graph is empty asks Oxigraph for the union of its graphs
-            self._union = not getattr(info, "union", False)
+            self._union = not info.union  # a store of one graph asks Oxigraph for the union (that graph)
         else:
             self._store = load_memory(source.files)
         self._pool = WorkerPool(self._answer, max_workers=workers)
