@@ -84,7 +84,12 @@ def _check_complete(response: httpx.Response) -> None:
 
 
 def send_query(
-    session: httpx.Client, url: str, text: str, kind: str, default_graphs: Iterable[str] = ()
+    session: httpx.Client,
+    url: str,
+    text: str,
+    kind: str,
+    default_graphs: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
 ) -> QueryResult:
     """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer."""
     response = http.send(
@@ -92,7 +97,7 @@ def send_query(
         "POST",
         url,
         what="the query",
-        data={"query": text, "default-graph-uri": list(default_graphs)},
+        data={"query": text, "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)},
         headers={"Accept": GRAPH_TYPES if kind == "CONSTRUCT" else SPARQL_JSON},
     )
     _check_complete(response)

@@ -17,12 +17,12 @@ format chosen by :mod:`cspo_graph.web.negotiation` and the socket served by
   its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
   graph``): no CDN, so it works with no network.
 
-Every query goes through :func:`cspo_graph.query.sparql.run_query`, which refuses
-updates and SERVICE. Each request's work (query, rendering, view building) runs
-in a worker thread under :func:`cspo_graph.runtime.deadline.call_with_deadline`: a forked
-child that is killed at the time limit (HTTP 503), so a runaway query stops and
-the server keeps serving. Requests are bounded (body and URL size, concurrent work), and
-must name this server's host (a page elsewhere cannot reach it through DNS rebinding).
+Every query goes through the engine (:func:`cspo_graph.query.engines.open_engine`),
+which refuses updates and SERVICE and evaluates each query in a network-isolated
+worker process of its pool, killed at the time limit (HTTP 503) and replaced, so a
+runaway query stops and the server keeps serving. Requests are bounded (body and URL
+size, concurrent work), and must name this server's host (a page elsewhere cannot
+reach it through DNS rebinding).
 
 Why Starlette on uvicorn for the HTTP layer:
 
@@ -61,17 +61,18 @@ from starlette.staticfiles import StaticFiles
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
+from cspo_graph.query.engines import Engine
+from cspo_graph.query.engines import Request as EngineRequest
+from cspo_graph.query.engines.memory import RdflibEngine
 from cspo_graph.query.library import NamedQuery, query_library
 from cspo_graph.query.params import parse_term
 from cspo_graph.query.render import media_type, render
-from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
-from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
-from cspo_graph.runtime.deadline import call_with_deadline
+from cspo_graph.query.results import Term
+from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
 from cspo_graph.web.protocol import QueryOperation, query_operation, read_parameters
 
 if TYPE_CHECKING:
-    import rdflib
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from cspo_graph.views.catalog import View
@@ -118,8 +119,8 @@ class Limits:
     """Bytes in the URL's query string (414 beyond)."""
     timeout: float | None = 30.0
     """Seconds a query may run, results written included (503 beyond)."""
-    workers: int = 4
-    """Queries evaluated at once; more wait their turn."""
+    workers: int = 8
+    """Requests worked on at once (each query in its own worker process); more wait their turn."""
 
     @property
     def max_request_head(self) -> int:
@@ -189,36 +190,13 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"unexpected {type(exc).__name__}: {exc}\n", status_code=500)
 
 
-@dataclass(frozen=True)
-class Data:
-    """What the server answers from: the data loaded in memory, or an on-disk store (``cspo-graph load``)."""
-
-    dataset: rdflib.Graph | None = None
-    store: Path | None = None
-
-    def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
-        """Run a read-only query (updates and SERVICE refused) with typed bindings."""
-        if self.store is not None:
-            from cspo_graph.stores.local import query_store
-
-            return query_store(self.store, text, params=params, source=source)
-        bindings = {name: term_to_rdflib(term) for name, term in params.items()}
-        return run_query(self.dataset, text, params=bindings, source=source)
-
-    def in_memory(self) -> rdflib.Graph:
-        """The in-memory dataset, which the graph views need."""
-        if self.dataset is None:
-            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
-        return self.dataset
-
-
 class Endpoint:
-    """The SPARQL answering part of the app: the data, the library, the limits."""
+    """The SPARQL answering part of the app: the engine, the library, the limits."""
 
-    def __init__(self, data: Data, limits: Limits) -> None:
+    def __init__(self, engine: Engine, limits: Limits) -> None:
         import anyio
 
-        self.data = data
+        self.engine = engine
         self.limits = limits
         self.library: dict[str, NamedQuery] = {q.name: q for q in query_library()}
         self._workers = anyio.CapacityLimiter(limits.workers)
@@ -232,24 +210,31 @@ class Endpoint:
         source: str = "query",
     ) -> Response:
         """Run the query in a worker and write its result in the format the request asks for."""
-        if operation.default_graphs or operation.named_graphs:
-            raise UsageError("default-graph-uri and named-graph-uri are not supported yet")
 
         def work() -> tuple[str, str]:
-            result = self.data.query(operation.query, params or {}, source)
+            result = self.engine.query(self.request(operation, params or {}, source))
             chosen = choose_format(accept, result.kind, operation.formats)
             return render(result, chosen), media_type(result.kind, chosen)
 
         body, media = await self.bounded(work, source)
         return Response(body, media_type=media, headers={"vary": "Accept"})
 
+    def request(self, operation: QueryOperation, bindings: dict[str, Term], source: str) -> EngineRequest:
+        """What the engine is asked: the query with its bindings, dataset and time limit."""
+        return EngineRequest(
+            operation.query,
+            source,
+            bindings,
+            timeout=self.limits.timeout,
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+        )
+
     async def bounded(self, work: Callable[[], Any], what: str) -> Any:
-        """``work()`` in a worker thread, stopped at the time limit (:class:`QueryTimeout`)."""
+        """``work()`` in a thread; its queries run in the engine's workers, stopped at the time limit."""
         from anyio import to_thread
 
-        return await to_thread.run_sync(
-            lambda: call_with_deadline(work, self.limits.timeout, what=what), limiter=self._workers
-        )
+        return await to_thread.run_sync(work, limiter=self._workers)
 
     async def parameters(self, request: Request) -> Any:
         """The request's parameters, within the size limits."""
@@ -299,7 +284,7 @@ class Endpoint:
         """``/graph/views``: the graph views the page offers (none when answering from a store)."""
         from cspo_graph.views.catalog import VIEWS
 
-        views = VIEWS.values() if self.data.dataset is not None else []
+        views = VIEWS.values() if isinstance(self.engine, RdflibEngine) else []
         return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in views])
 
     async def graph(self, request: Request) -> Response:
@@ -311,16 +296,19 @@ class Endpoint:
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
         view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
-        dataset = self.data.in_memory()
-        return JSONResponse(await self.bounded(lambda: draw(dataset, view), view.source))
+        engine = self.engine
+        if not isinstance(engine, RdflibEngine):
+            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        timeout = self.limits.timeout
+        return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))
 
 
-def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
+def draw(engine: RdflibEngine, view: View, timeout: float | None) -> dict[str, Any]:
     """A view's nodes, edges and legend, with its title and description."""
     from cspo_graph.views.catalog import build
     from cspo_graph.views.html import page_data
 
-    graph = build(dataset, view)
+    graph = build(engine, view, timeout=timeout)
     return {"title": view.title, "description": view.description, **page_data(graph)}
 
 
@@ -353,9 +341,9 @@ async def _prefixes(request: Request) -> Response:
     return JSONResponse(resources.PREFIXES)
 
 
-def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
-    """The ASGI app serving ``data``; requests must name ``host`` (or a loopback name)."""
-    endpoint = Endpoint(data, limits or Limits())
+def create_app(engine: Engine, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI app answering from ``engine``; requests must name ``host`` (or a loopback name)."""
+    endpoint = Endpoint(engine, limits or Limits())
     allowed = ("*",) if host in ("0.0.0.0", "::", "") else (*LOOPBACK_HOSTS, host)
     routes = [
         Route("/", _file(WEB / "index.html")),

@@ -21,10 +21,13 @@ from starlette.requests import Request
 
 from cspo_graph.errors import UsageError
 from cspo_graph.query.sparql import ReadOnlyError
+from cspo_graph.stores.http import check_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
+DEFAULT_GRAPH = "default-graph-uri"
+NAMED_GRAPH = "named-graph-uri"
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ def query_operation(params: MultiDict) -> QueryOperation:
         raise UsageError("the query is empty")
     return QueryOperation(
         texts[0],
-        default_graphs=tuple(params.getlist("default-graph-uri")),
-        named_graphs=tuple(params.getlist("named-graph-uri")),
+        default_graphs=tuple(check_iri(iri, DEFAULT_GRAPH) for iri in params.getlist(DEFAULT_GRAPH)),
+        named_graphs=tuple(check_iri(iri, NAMED_GRAPH) for iri in params.getlist(NAMED_GRAPH)),
         formats=tuple(params.getlist("format")),
     )
 

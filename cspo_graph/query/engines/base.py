@@ -34,6 +34,18 @@ class Request:
     """Seconds the query (with the conversion of its result) may run; ``None``: no limit."""
     allow_service: bool = False
     """Whether SERVICE clauses may reach the network."""
+    default_graphs: tuple[str, ...] = ()
+    """Graph IRIs whose merge is the default graph (the SPARQL 1.1 Protocol's ``default-graph-uri``)."""
+    named_graphs: tuple[str, ...] = ()
+    """Graph IRIs the query's GRAPH sees (the Protocol's ``named-graph-uri``).
+
+    When either is given, the two make the query's dataset and replace its FROM and FROM
+    NAMED, as the Protocol says; a part not given is empty."""
+
+    @property
+    def sets_dataset(self) -> bool:
+        """Whether the request gives the query's dataset (see :attr:`named_graphs`)."""
+        return bool(self.default_graphs or self.named_graphs)
 
 
 @dataclass(frozen=True)
