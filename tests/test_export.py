@@ -101,7 +101,7 @@ def test_a_source_graph_holds_exactly_what_that_source_states(dataset):
         (dow, CSPO.DoWPressRelease, CSPO.DallasExpressArticle),
         (dallas, CSPO.DallasExpressArticle, CSPO.DoWPressRelease),
     ):
-        assert (CSPO.ToulouseMeeting, PROV.wasDerivedFrom, source) in graph
+        assert (CSPO.CSpOMeeting, PROV.wasDerivedFrom, source) in graph
         assert (None, PROV.wasDerivedFrom, other) not in graph
     # Facts only the article gives (the membership years) are not in the press release's graph.
     assert (CSPO.FranceMembershipPeriod, CSPO.startYear, None) in dallas
