@@ -44,8 +44,14 @@ class Credentials:
 
 def check_url(url: str, option: str = "--endpoint") -> str:
     """``url`` if it is an http(s) URL, else a usage error."""
+    import httpx
+
     if not _URL.match(url):
         raise UsageError(f"{option} {url!r}: expected an http:// or https:// URL")
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"{option} {url!r}: not a URL ({exc})") from None
     return url
 
 
