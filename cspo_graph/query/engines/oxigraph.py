@@ -104,10 +104,10 @@ class OxigraphEngine(Engine):
             self._union = not info.union  # a store of one graph asks Oxigraph for the union (that graph)
         else:
             self._store = load_memory(source.files)
-        self._pool = WorkerPool(self._answer, max_workers=workers)
+        self._pool = WorkerPool(self._answer, max_workers=workers, warm=self._opened)
 
     def _opened(self) -> pyoxigraph.Store:
-        """The store (in a worker, the on-disk one is opened on its first query)."""
+        """The store (in a worker, the on-disk one is opened as the worker starts)."""
         import pyoxigraph
 
         if self._store is None:
