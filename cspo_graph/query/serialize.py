@@ -281,6 +281,8 @@ class _Writer:
         if form == "AskQuery":
             return f"ASK{dataset} {self.select(algebra.p, 'ASK')}"
         if form == "ConstructQuery":
+            if algebra.template is None:  # CONSTRUCT WHERE { triples }: the pattern is the template
+                return f"CONSTRUCT{dataset} {self.select(algebra.p, 'CONSTRUCT')}"
             template = " ".join(f"{self.term(s)} {self.term(p)} {self.term(o)} ." for s, p, o in algebra.template)
             return f"CONSTRUCT {{ {template} }}{dataset} {self.select(algebra.p, 'CONSTRUCT')}"
         if form == "DescribeQuery":

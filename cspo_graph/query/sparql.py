@@ -37,13 +37,13 @@ class ServiceRefused(CspoError):
 SERVICE_REFUSED = "SERVICE clauses reach the network and are refused; pass --allow-service to run them"
 """The one message every engine gives when a query tries SERVICE without ``--allow-service``."""
 
-MAX_NESTING = 200
+MAX_NESTING = 100
 """How deeply brackets (``{``, ``(``, ``[``) may nest, and how many UNIONs a query may chain, on every engine.
 
 A resource limit, not a safety decision: below it every engine parses and evaluates the
 query within its stack (rdflib's parser recurses in Python, Oxigraph's in Rust)."""
-MAX_UNIONS = 500
-RECURSION_LIMIT = 100_000
+MAX_UNIONS = 200
+RECURSION_LIMIT = 10_000
 """Python's recursion limit while rdflib parses, translates and evaluates a query (rdflib recurses once
 per nesting level in many frames; below :data:`MAX_NESTING` and :data:`MAX_UNIONS` this stays well
 within the C stack, as the tests of deep nesting show)."""
