@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from typing import Any
 
 from cspo_graph.query.results import XSD, QueryResult, Term
 from cspo_graph.query.sparql import prepare, walk
@@ -24,19 +25,19 @@ from cspo_graph.query.sparql import prepare, walk
 _BOOLEANS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 
 
-def _aggregate_of(extend: object) -> object | None:
+def _aggregate_of(extend: Any) -> Any:
     """The aggregate an Extend names (``?v`` := rdflib's ``__agg_N__``): the nearest one below it of that name,
     since each sub-SELECT numbers its own aggregates from 1."""
     from collections import deque
 
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    pending = deque([extend.p])  # type: ignore[attr-defined]
+    pending = deque([extend.p])
     while pending:
         node = pending.popleft()
         if isinstance(node, CompValue):
             if node.name == "AggregateJoin":
-                return next((a for a in node.A if a.res == extend.expr), None)  # type: ignore[attr-defined]
+                return next((a for a in node.A if a.res == extend.expr), None)
             pending.extend(v for k, v in node.items() if k != "_vars")
         elif isinstance(node, list):
             pending.extend(node)
@@ -52,7 +53,7 @@ def group_concat_separators(text: str) -> dict[str, str]:
         if getattr(node, "name", None) == "Extend" and isinstance(node.expr, Variable):
             aggregate = _aggregate_of(node)
             if getattr(aggregate, "name", None) == "Aggregate_GroupConcat":
-                separator = aggregate.separator  # type: ignore[union-attr]
+                separator = aggregate.separator
                 separators[str(node.var)] = " " if separator is None else str(separator)
     return separators
 

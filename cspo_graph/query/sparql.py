@@ -202,7 +202,12 @@ def run_query(
     network-isolated worker process).
     """
     from cspo_graph.query.engines.memory import evaluate
-    from cspo_graph.query.results import term_from_rdflib
+    from cspo_graph.query.results import Term, term_from_rdflib
 
-    bindings = {name: term_from_rdflib(value) for name, value in (params or {}).items()}
-    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)  # type: ignore[arg-type]
+    bindings: dict[str, Term] = {}
+    for name, value in (params or {}).items():
+        term = term_from_rdflib(value)
+        if term is None:
+            raise UsageError(f"--param {name}: no value")
+        bindings[name] = term
+    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)
