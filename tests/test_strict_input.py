@@ -203,13 +203,6 @@ def test_a_symlink_loop_on_an_input_path(cli, tmp_path):
     assert not (tmp_path / "st").exists()
 
 
-@pytest.mark.parametrize("command", [["query", "founders"], ["serve", "--port", "0"]])
-def test_a_timeout_too_long_to_wait_for(cli, command):
-    result = cli(*command, "--timeout", "3e6")
-    assert result.exit_code == 2
-    assert result.output == "Error: --timeout must be at most 2147483 seconds (24 days), not 3e+06\n"
-
-
 @pytest.fixture
 def read_only_store():
     """A store on a read-only mount (as root; else a store without write bits), in a folder of its own
