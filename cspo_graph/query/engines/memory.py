@@ -20,6 +20,7 @@ from cspo_graph.runtime.workers import WorkerPool
 
 if TYPE_CHECKING:
     import rdflib
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 
 def _refused_socket(exc: BaseException) -> bool:
@@ -69,7 +70,7 @@ def evaluate(
         raise CspoError(f"{source}: rdflib could not evaluate the query ({type(exc).__name__}: {exc})") from None
 
 
-def _dataset_clause(default: tuple[str, ...], named: tuple[str, ...]) -> list[object]:
+def _dataset_clause(default: tuple[str, ...], named: tuple[str, ...]) -> list[CompValue]:
     """rdflib's FROM and FROM NAMED clauses for these graphs (an empty default graph when none is named)."""
     from rdflib import URIRef
     from rdflib.plugins.sparql.parserutils import CompValue

@@ -133,17 +133,20 @@ class OxigraphEngine(Engine):
             from cspo_graph.query.serialize import bound_query
 
             text = bound_query(request)
-        dataset = {}
-        if request.sets_dataset:
+        default: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] | None = None
+        named: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode] | None = None
+        if request.sets_dataset:  # the Protocol's dataset replaces FROM and FROM NAMED, and the union
             import pyoxigraph
 
-            dataset = {
-                "default_graph": [pyoxigraph.NamedNode(iri) for iri in request.default_graphs],
-                "named_graphs": [pyoxigraph.NamedNode(iri) for iri in request.named_graphs],
-            }
+            default = [pyoxigraph.NamedNode(iri) for iri in request.default_graphs]
+            named = [pyoxigraph.NamedNode(iri) for iri in request.named_graphs]
         try:
             answer = store.query(
-                text, use_default_graph_as_union=self._union and not dataset, prefixes=resources.PREFIXES, **dataset
+                text,
+                use_default_graph_as_union=self._union and not request.sets_dataset,
+                prefixes=resources.PREFIXES,
+                default_graph=default,
+                named_graphs=named,
             )
             return result_from_oxigraph(answer)
         except SyntaxError as exc:
