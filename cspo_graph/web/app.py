@@ -66,6 +66,7 @@ from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
 from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
 from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
 from cspo_graph.runtime.deadline import call_with_deadline
+from cspo_graph.web import workbench
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
 
 if TYPE_CHECKING:
@@ -95,7 +96,8 @@ ERROR_MESSAGES: dict[type[Exception], str] = {
 """Messages that replace the CLI's wording where it would name a CLI option."""
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(workbench.STYLE_HASHES)}; "
+    "img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = [
@@ -378,6 +380,7 @@ def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0
         Route("/graph/views", endpoint.list_views),
         Route("/graph", endpoint.graph, methods=["GET", "POST"]),
         *vendor_routes(),
+        *workbench.routes(endpoint),
         Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
     ]
     return Starlette(

@@ -1,0 +1,85 @@
+"""The routes behind the web page's workbench: the page's capped query endpoint and its assets.
+
+- ``/page/sparql``: what the page's editor (YASGUI) queries. It answers like ``/sparql``
+  but sends at most :data:`ROW_CAP` rows of a SELECT result, so that a query with 100,000
+  rows does not freeze the browser; the ``X-Total-Rows`` and ``X-Shown-Rows`` headers say
+  how many rows the result has and how many were sent (the page shows "showing N of M" and
+  links to the full result on ``/sparql``).
+- ``/page/graph.js`` and ``/page/graph.css``: the graph drawing script and style sheet
+  of the exported pages (:mod:`cspo_graph.views.html`), so the page and ``cspo-graph graph``
+  draw a view with the same code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from importlib import resources as package_files
+from typing import TYPE_CHECKING
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from cspo_graph.errors import UsageError
+from cspo_graph.query.render import media_type, render
+from cspo_graph.query.sparql import ReadOnlyError
+from cspo_graph.web.negotiation import choose_format
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from cspo_graph.web.app import Endpoint
+
+ROW_CAP = 10_000
+"""The most rows of a SELECT result the page is sent."""
+
+STYLE_HASHES = (
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+)
+"""The only inline styles the page needs: the two fixed ``<style>`` elements that YASR's column
+resizer (the column-resizer package in the YASGUI bundle) adds: its grip rules, and the
+``*{cursor:col-resize!important}`` rule while a column is dragged. The Content-Security-Policy
+allows these two by their SHA-256 (not 'unsafe-inline'); refresh them with the vendored YASGUI
+(the browser test fails on any CSP violation)."""
+
+GRAPH_ASSETS = {"graph.js": "text/javascript", "graph.css": "text/css"}
+"""The files of ``views/templates`` the page loads, with their media types."""
+
+
+def routes(endpoint: Endpoint) -> list[Route]:
+    """The workbench's routes, answering from ``endpoint``'s data within its limits."""
+
+    async def page_sparql(request: Request) -> Response:
+        params = await endpoint.protocol_params(request)
+        if "update" in params:
+            raise ReadOnlyError("update")
+        texts = params.getlist("query")
+        if len(texts) != 1:
+            raise UsageError("give exactly one query: a 'query' parameter or an application/sparql-query body")
+        accept = request.headers.get("accept")
+
+        def work() -> tuple[str, str, int, int]:
+            result = endpoint.data.query(texts[0], {}, "query")
+            total = len(result.rows)
+            shown = replace(result, rows=result.rows[:ROW_CAP])
+            chosen = choose_format(accept, result.kind)
+            return render(shown, chosen), media_type(result.kind, chosen), total, len(shown.rows)
+
+        body, media, total, sent = await endpoint.bounded(work, "query")
+        headers = {"vary": "Accept", "x-total-rows": str(total), "x-shown-rows": str(sent)}
+        return Response(body, media_type=media, headers=headers)
+
+    templates = package_files.files("cspo_graph.views") / "templates"
+
+    def asset(name: str, media: str) -> Route:
+        text = (templates / name).read_text("utf-8")
+
+        async def serve_asset(request: Request) -> Response:
+            return Response(text, media_type=media, headers={"cache-control": "no-cache"})
+
+        return Route(f"/page/{name}", serve_asset)
+
+    return [
+        Route("/page/sparql", page_sparql, methods=["GET", "POST"]),
+        *(asset(name, media) for name, media in GRAPH_ASSETS.items()),
+    ]
