@@ -177,8 +177,9 @@ function finished(tab) {
   const running = state.running;
   state.running = null;
   $("cancel").disabled = true;
-  if (!tab || !running) {
-    setStatus("Query cancelled.");
+  if (!running) return; // cancelled: cancel() says how that went
+  if (!tab) {
+    setStatus("Query cancelled in the browser.");
     return;
   }
   const seconds = ((performance.now() - running.began) / 1000).toFixed(2);
@@ -210,13 +211,16 @@ function finished(tab) {
 async function cancel() {
   const running = state.running;
   if (!running) return;
-  running.tab.getYasqe().abortQuery();
+  state.running = null;
+  $("cancel").disabled = true;
+  let message = "Query cancelled: the server stopped it.";
   try {
     await fetchOk(`/page/cancel/${encodeURIComponent(running.id)}`, { method: "POST" });
-    setStatus("Query cancelled: the server stopped it.");
   } catch (error) {
-    setStatus(`Query cancelled here; the server said: ${error.message}`, true);
+    message = `Query cancelled here; the server said: ${error.message}`;
   }
+  running.tab.getYasqe().abortQuery();
+  setStatus(message, !message.startsWith("Query cancelled:"));
 }
 
 function setStatus(message, isError = false) {
