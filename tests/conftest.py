@@ -1,4 +1,4 @@
-"""Shared fixtures: the built-in dataset, a CLI runner, and the seed texts."""
+"""Shared fixtures: the built-in dataset, a CLI runner, browsers and servers."""
 
 from __future__ import annotations
 
@@ -17,11 +17,6 @@ from click.testing import CliRunner, Result
 from cspo_graph.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = next(
-    (folder / "shared" / "seeds" for folder in REPO.parents if (folder / "shared" / "seeds").is_dir()),
-    REPO.parent / "shared" / "seeds",
-)
-"""The seed texts: ``shared/seeds`` beside the clone (as in CI) or above a worktree."""
 IN_CI = os.environ.get("CI") == "true"
 
 

@@ -1,13 +1,18 @@
 """A persistent store for large data: an on-disk Oxigraph database, loaded once, queried often.
 
 ``cspo-graph load FILE... --store DIR`` bulk-loads files into DIR; ``query --store DIR``
-answers from it without parsing any RDF again. Each file goes into the named graph the
-in-memory path gives it (:func:`cspo_graph.rdf.parsing.graph_name`) and a query's default
-graph is the union of all graphs, so a query gets the same answer from both paths (the
-order of GROUP_CONCAT values and of rows a query leaves unordered aside).
+answers from it without parsing any RDF again. Each file goes into the named graphs the
+in-memory path gives it (a triple file into :func:`cspo_graph.rdf.parsing.graph_name`,
+a quad file's named graphs under their own names) and a query's default graph is the
+set union (RDF merge) of all graphs, so a query gets the same answer from both paths
+(the order of GROUP_CONCAT values and of rows a query leaves unordered aside).
+Oxigraph's own union default graph repeats a triple once per graph that holds it (the
+source graphs share many), so a store of several graphs keeps the union, each triple
+once, in its default graph, written at load time.
 
-A store directory holds ``cspo-graph-store.json`` (the manifest: the current generation
-and the file each graph came from) and ``gen-N/`` (an Oxigraph database). A load writes
+A store directory holds ``cspo-graph-store.json`` (the manifest: the current generation,
+the file each graph came from, and whether the default graph holds the union) and
+``gen-N/`` (an Oxigraph database). A load writes
 generation N+1 (a hard-linked backup of N plus the new files, bulk-loaded, then
 compacted with Oxigraph's ``optimize``) and switches the manifest
 to it with one atomic rename: a failed or interrupted load leaves the store as it was,
@@ -51,8 +56,8 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 MANIFEST = "cspo-graph-store.json"
-LAYOUT = 1
-"""The version of the store layout this code reads and writes."""
+LAYOUT = 2
+"""The version of the store layout this code reads and writes (2: the default graph may hold the union)."""
 
 _OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+): ")
 
@@ -65,6 +70,9 @@ class StoreInfo:
     generation: int
     graphs: dict[str, str]
     quads: int
+    """The triples of all named graphs, a triple counted once per graph that holds it."""
+    union: bool = False
+    """Whether the default graph holds the union of the named graphs (else queries ask Oxigraph for it)."""
 
     @property
     def database(self) -> Path:
@@ -85,7 +93,7 @@ def store_info(directory: str | Path) -> StoreInfo:
         raise InputError(f"unreadable store manifest: {exc}", folder / MANIFEST) from None
     if manifest.get("layout") != LAYOUT:
         raise InputError(f"store layout {manifest.get('layout')!r} is not {LAYOUT}: load the files again", folder)
-    return StoreInfo(folder, manifest["generation"], manifest["graphs"], manifest["quads"])
+    return StoreInfo(folder, manifest["generation"], manifest["graphs"], manifest["quads"], manifest["union"])
 
 
 _OPENED: dict[Path, tuple[Path, pyoxigraph.Store]] = {}
@@ -164,7 +172,7 @@ def load_files(
     """Bulk-load RDF files into the store at ``directory`` (created when missing).
 
     ``builtin`` stands for the shipped ontology and data. Loading a file again replaces
-    its graph. ``progress`` is called with the number of bytes of input read since its
+    its graphs. ``progress`` is called with the number of bytes of input read since its
     last call.
     """
     files = parsing.expand(paths)
@@ -187,7 +195,13 @@ def load_files(
         except BaseException:
             shutil.rmtree(new.database, ignore_errors=True)
             raise
-        manifest = {"layout": LAYOUT, "generation": new.generation, "graphs": new.graphs, "quads": new.quads}
+        manifest = {
+            "layout": LAYOUT,
+            "generation": new.generation,
+            "graphs": new.graphs,
+            "quads": new.quads,
+            "union": new.union,
+        }
         write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         for stale in folder.glob("gen-*"):
             if stale not in (new.database, old.database):
@@ -210,8 +224,12 @@ def _write_generation(
     error: InputError | None = None
     for path in files:
         graph = pyoxigraph.NamedNode(parsing.graph_name(path))
+        origin = str(path.resolve())
         try:
-            store.remove_graph(graph)
+            for name in [name for name, came_from in new.graphs.items() if came_from == origin] + [graph.value]:
+                store.remove_graph(pyoxigraph.NamedNode(name))
+                new.graphs.pop(name, None)
+            before = set(store.named_graphs())
             _bulk_load(store, path, graph, progress)
         except SyntaxError as exc:
             error = parsing.located(exc, path)
@@ -221,10 +239,34 @@ def _write_generation(
             del store
             gc.collect()  # the parser's traceback holds the database: close it before it is removed
             raise error
-        new.graphs[graph.value] = str(path.resolve())
+        for added in set(store.named_graphs()) - before:
+            new.graphs[added.value] = origin
+    union = _merge_into_default_graph(store)
     store.flush()
     store.optimize()  # compacts the database: scans of large data run about 1.4x faster for it
-    return StoreInfo(new.directory, new.generation, new.graphs, len(store))
+    quads = len(store) - (_default_graph_size(store) if union else 0)
+    return StoreInfo(new.directory, new.generation, new.graphs, quads, union)
+
+
+def _default_graph_size(store: pyoxigraph.Store) -> int:
+    import pyoxigraph
+
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+
+
+def _merge_into_default_graph(store: pyoxigraph.Store) -> bool:
+    """Write the set union of the named graphs into the default graph when there are several.
+
+    Returns whether the default graph now holds the union. With one graph there is
+    nothing to merge: Oxigraph's union default graph is that graph, each triple once.
+    """
+    import pyoxigraph
+
+    store.clear_graph(pyoxigraph.DefaultGraph())
+    if sum(1 for _ in store.named_graphs()) < 2:
+        return False
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return True
 
 
 def _oxigraph_term(term: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
@@ -299,9 +341,10 @@ def query_store(
     """Run a read-only SPARQL query over the store at ``directory``; an engine-neutral result.
 
     ``params`` bind variables of the query to terms, like ``run_query``'s. The default
-    graph is the union of all graphs, unless the query names its own with FROM: that
+    graph is the set union of all graphs, unless the query names its own with FROM: that
     picks graphs of the store (the in-memory path never loads a FROM graph and finds none).
     """
+    union = store_info(directory).union
     store = open_store(directory)
     bindings = dict(params or {})
     if (not allow_service and may_call_service(text)) or not set(bindings) <= mentioned_variables(text):
@@ -311,7 +354,7 @@ def query_store(
     try:
         answer = store.query(
             _bound(text, bindings, source),
-            use_default_graph_as_union=not has_dataset_clause(text),
+            use_default_graph_as_union=not union and not has_dataset_clause(text),
             prefixes=resources.PREFIXES,
         )
         return _plain_group_concat(result_from_oxigraph(answer), text)
