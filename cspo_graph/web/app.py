@@ -66,7 +66,7 @@ from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
 from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
 from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
 from cspo_graph.runtime.deadline import call_with_deadline
-from cspo_graph.web import workbench
+from cspo_graph.web import entities, workbench
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
 
 if TYPE_CHECKING:
@@ -381,6 +381,7 @@ def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0
         Route("/graph", endpoint.graph, methods=["GET", "POST"]),
         *vendor_routes(),
         *workbench.routes(endpoint),
+        *entities.routes(endpoint),
         Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
     ]
     return Starlette(
