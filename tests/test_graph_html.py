@@ -56,7 +56,7 @@ def test_page_is_self_contained(hostile_page):
 
 def test_every_text_from_the_data_is_escaped(hostile_page):
     _, page = hostile_page
-    assert page.count("</script>") == 3  # vis-network, the graph's JSON, the page's own script
+    assert page.count("</script>") == 4  # vis-network, the graph's JSON, the drawing script, the page's
     for payload in (hostile.PERSON, hostile.STATEMENT, hostile.QUOTE, hostile.SOURCE_TITLE):
         assert payload not in page
     assert "<img" not in page.lower()
@@ -84,7 +84,7 @@ def test_a_hostile_view_title_is_escaped(tmp_path):
     page = html.render_html(graph)
     assert hostile.VIEW_TITLE not in page
     assert "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>" in page
-    assert page.count("</script>") == 3
+    assert page.count("</script>") == 4
 
 
 def test_graph_command_writes_one_file_and_nothing_else(cli, tmp_path, monkeypatch):

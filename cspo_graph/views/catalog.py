@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph.errors import InputError, UsageError
-from cspo_graph.views.tooltips import Lookup, id_of, iri
+from cspo_graph.views.tooltips import Lookup, id_of, iri, term_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -270,9 +270,10 @@ def _describe(graph: nx.MultiDiGraph, lookup: Lookup) -> None:
             sources=lookup.sources(node),
         )
         cited.update(attributes["sources"])
-    for _, _, attributes in graph.edges(data=True):
+    for source, target, attributes in graph.edges(data=True):
         attributes.setdefault("title", attributes["label"])
-        attributes.setdefault("details", [])
-        attributes.setdefault("sources", [])
+        if "via" not in attributes:  # a plain triple: its own sources, and the quote it comes from
+            triple = (term_of(source), term_of(attributes["predicate"]), term_of(target))
+            attributes.update(sources=lookup.triple_sources(triple), details=lookup.edge_details(source, target))
         cited.update(attributes["sources"])
     graph.graph["sources"] = sorted(cited)

@@ -88,14 +88,9 @@ class Describer:
     """Reads descriptions of entities from a loaded dataset (with its per-source graphs)."""
 
     def __init__(self, data: rdflib.Graph) -> None:
-        import rdflib
 
         self.data = data
         self.lookup = Lookup(data)
-        self.graph_sources: dict[str, str] = {}
-        for graph, source in self.lookup.data.subject_objects(rdflib.URIRef(iri("prov:wasDerivedFrom"))):
-            if (graph, rdflib.RDF.type, rdflib.URIRef(iri("cspo:SourceGraph"))) in self.lookup.data:
-                self.graph_sources[str(graph)] = str(source)
 
     def resolve(self, name: str) -> str:
         """The IRI of ``NAME`` (a local name of the cspo namespace, a prefixed name, or an IRI)."""
@@ -117,9 +112,9 @@ class Describer:
         import rdflib
 
         found: list[Source] = []
-        for graph in sorted({str(g.identifier) for g in self._graphs_holding(triple)}):
-            if graph in self.graph_sources:
-                document = self.graph_sources[graph]
+        for graph in self.lookup.graphs_holding(triple):
+            if graph in self.lookup.graph_sources:
+                document = self.lookup.graph_sources[graph]
                 wordings = self._wordings(wordings_of, graph) if wordings_of else ()
                 found.append(Source(self.lookup.source_text(document), wordings))
             elif graph == CURATION_GRAPH:
@@ -127,10 +122,6 @@ class Describer:
             elif isinstance(triple[1], rdflib.URIRef) and graph.endswith("/links"):
                 found.append(Source("Added for linking (an identifier, not a fact from a source)"))
         return tuple(found)
-
-    def _graphs_holding(self, triple: tuple[Node, Node, Node]) -> list[rdflib.Graph]:
-        contexts = getattr(self.data, "contexts", None)
-        return list(contexts(triple)) if contexts else []
 
     def _wordings(self, fact: str, graph: str) -> tuple[str, ...]:
         import rdflib

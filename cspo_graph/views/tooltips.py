@@ -154,6 +154,7 @@ class Lookup:
     def __init__(self, data: rdflib.Graph) -> None:
         import rdflib
 
+        self.dataset = data
         self.data = _flat(data)
         self._literal = rdflib.Literal
         ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
@@ -222,6 +223,38 @@ class Lookup:
     def sources(self, node_id: str, path: str = "prov:wasDerivedFrom") -> list[str]:
         """The node's source documents, each by title and publisher."""
         return [self.source_text(str(source)) for source in self.values(node_id, path)]
+
+    @property
+    def graph_sources(self) -> dict[str, str]:
+        """Source graph IRI -> the source document it holds the statements of (docs/provenance.md)."""
+        if not hasattr(self, "_graph_sources"):
+            import rdflib
+
+            derived, graph_class = property_path("prov:wasDerivedFrom"), term_of(iri("cspo:SourceGraph"))
+            self._graph_sources = {
+                str(graph): str(source)
+                for graph, source in self.data.subject_objects(derived)
+                if (graph, rdflib.RDF.type, graph_class) in self.data
+            }
+        return self._graph_sources
+
+    def graphs_holding(self, triple: tuple[Node, Node, Node]) -> list[str]:
+        """The named graphs of the dataset that hold a triple, sorted."""
+        import rdflib
+
+        if not isinstance(self.dataset, rdflib.Dataset):
+            return []
+        return sorted({str(graph.identifier) for graph in self.dataset.graphs(triple)})
+
+    def triple_sources(self, triple: tuple[Node, Node, Node]) -> list[str]:
+        """The source documents that state a triple (those whose graph holds it), each by title and publisher."""
+        documents = (self.graph_sources.get(graph) for graph in self.graphs_holding(triple))
+        return [self.source_text(document) for document in documents if document]
+
+    def edge_details(self, source_id: str, target_id: str) -> list[list[str]]:
+        """Detail lines of an edge: the quotes and wordings of the fact it starts from (a
+        statement's, for its speaker edge), so the edge tells what was said and where."""
+        return [line for line in self.details(source_id) if line[0] == "quote" or line[0].startswith("as worded in")]
 
     def source_text(self, source_id: str) -> str:
         """A source document by its title (its label when it has none) and its publisher."""
