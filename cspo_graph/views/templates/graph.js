@@ -12,6 +12,7 @@
 
   var LABEL_MAX = 44;
   var FOCUS_ABOVE = 40; // views with more nodes than this start on one neighbourhood
+  var FOCUS_MAX = 30; // of at most this many nodes
   var LABEL_GAP = 6; // canvas pixels kept between two nodes' boxes (shape and label)
 
   function el(tag, className, text) {
@@ -163,20 +164,32 @@
       groups[f.name] = { shape: f.shape, color: { background: f.color, border: f.border, highlight: colour, hover: colour } };
     });
 
+    if (data.nodes.length > FOCUS_ABOVE) {
+      var first = centre();
+      shown = {};
+      shown[first] = true;
+      neighbours[first].forEach(function (other) { shown[other] = true; });
+    }
+
     var started = performance.now();
     var network = new vis.Network(parts.canvas, { nodes: nodeView, edges: edgeView }, options(groups));
     var state = {
       network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-      settled: null, pinned: null, current: null, hidden: hidden,
+      settled: null, busy: true, pinned: null, current: null, hidden: hidden,
       expand: expand, showAll: showAll, separate: separate, pin: pin, overlaps: overlaps,
     };
 
     // ---- layout: physics first, then every node's box (shape and label) is pushed clear of the others
 
     function boxes(ids) {
+      network.redraw(); // boxes are measured when drawn
       var positions = network.getPositions(ids);
       return ids.map(function (id) {
-        var box = network.getBoundingBox(id);
+        // The union of the shape and the label as drawn (getBoundingBox cuts labels below square shapes short).
+        var body = network.body.nodes[id], label = body.labelModule.size, shape = body.shape;
+        var box = { left: Math.min(shape.left, label.left), top: Math.min(shape.top, label.top),
+                    right: Math.max(shape.left + shape.width, label.left + label.width),
+                    bottom: Math.max(shape.top + shape.height, label.top + label.height) };
         var at = positions[id];
         return { id: id, x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x,
                  top: box.top - at.y, bottom: box.bottom - at.y };
@@ -197,7 +210,13 @@
       return found;
     }
 
+    // Labels are measured as they are drawn, and a node just shown is measured once drawn:
+    // push boxes apart until none overlaps (a few passes at most).
     function separate() {
+      for (var pass = 0; pass < 4 && (pass === 0 || overlaps().length); pass++) separateOnce();
+    }
+
+    function separateOnce() {
       var list = boxes(nodeView.getIds());
       for (var round = 0; round < 400; round++) {
         var moved = false;
@@ -230,50 +249,78 @@
       }));
     }
 
-    function settle(by) {
-      if (state.settled) return;
-      state.settled = { by: by, ms: Math.round(performance.now() - started) };
+    // Physics lays the drawn nodes out; then it stops, the boxes are pushed clear and the view fits.
+    // Showing more nodes (expand, show all) places them by their neighbour and lays out again.
+    function finishLayout(by) {
+      if (!state.busy) return;
       network.setOptions({ physics: { enabled: false } });
       storePositions();
-      if (data.nodes.length > FOCUS_ABOVE) focusOn(centre());
       separate();
       network.fit();
-      document.body.setAttribute("data-settled", by);
+      state.busy = false;
+      if (!state.settled) {
+        state.settled = { by: by, ms: Math.round(performance.now() - started) };
+        document.body.setAttribute("data-settled", by);
+      }
       refreshCounts();
     }
-    network.on("stabilized", function () { settle("stabilized"); });
-    network.once("stabilizationIterationsDone", function () {
-      setTimeout(function () { settle("time limit"); }, 6000);
-    });
+    function timeLimit() {
+      var run = state.runs = (state.runs || 0) + 1;
+      setTimeout(function () { if (state.runs === run) finishLayout("time limit"); }, 6000);
+    }
+    network.on("stabilized", function () { finishLayout("stabilized"); });
+    network.once("stabilizationIterationsDone", timeLimit);
+
+    function relayout(placed) {
+      nodes.update(placed);
+      refresh();
+      state.busy = true;
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(200);
+      timeLimit();
+    }
 
     // ---- a large view starts on the neighbourhood of its best-linked node; more on demand
 
-    function centre() {
-      return data.nodes.slice().sort(function (a, b) { return b.degree - a.degree || (a.id < b.id ? -1 : 1); })[0].id;
+    function unique(list) {
+      return list.filter(function (item, index) { return list.indexOf(item) === index; });
     }
-    function focusOn(id) {
-      shown = {};
-      shown[id] = true;
-      neighbours[id].forEach(function (other) { shown[other] = true; });
-      refresh();
+    // The best-linked node whose neighbourhood still reads at a glance (fewer than FOCUS_MAX nodes).
+    function centre() {
+      var ranked = data.nodes.slice().sort(function (a, b) { return b.degree - a.degree || (a.id < b.id ? -1 : 1); });
+      var fits = ranked.filter(function (n) { return unique(neighbours[n.id]).length < FOCUS_MAX; });
+      return (fits[0] || ranked[0]).id;
     }
     function hiddenNeighbours(id) {
-      return shown === null ? [] : neighbours[id].filter(function (other, index, all) {
-        return !shown[other] && all.indexOf(other) === index;
+      return shown === null ? [] : unique(neighbours[id].filter(function (other) { return !shown[other]; }));
+    }
+    // Where a node shown later starts: on a circle around a node already drawn.
+    function around(anchor, ids) {
+      var at = network.getPositions([anchor])[anchor] || { x: 0, y: 0 };
+      return ids.map(function (id, index) {
+        var angle = 2 * Math.PI * index / ids.length;
+        return { id: id, x: at.x + 160 * Math.cos(angle), y: at.y + 160 * Math.sin(angle) };
       });
     }
     function expand(id) {
-      if (shown === null) return;
-      hiddenNeighbours(id).forEach(function (other) { shown[other] = true; });
-      refresh();
-      separate();
+      var more = hiddenNeighbours(id);
+      if (!more.length) return;
+      more.forEach(function (other) { shown[other] = true; });
+      relayout(around(id, more));
       if (state.pinned && state.pinned.node === id) pin({ node: id });
     }
     function showAll() {
+      if (shown === null) return;
+      var placed = [];
+      var byAnchor = {};
+      data.nodes.forEach(function (n) {
+        if (shown[n.id]) return;
+        var anchor = neighbours[n.id].filter(function (other) { return shown[other]; })[0] || centre();
+        (byAnchor[anchor] = byAnchor[anchor] || []).push(n.id);
+      });
+      Object.keys(byAnchor).forEach(function (anchor) { placed = placed.concat(around(anchor, byAnchor[anchor])); });
       shown = null;
-      refresh();
-      separate();
-      network.fit();
+      relayout(placed);
     }
 
     function refresh() {
