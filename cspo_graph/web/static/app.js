@@ -85,6 +85,8 @@ function startYasgui(first) {
     },
   });
   registerOwnCompleters();
+  new MutationObserver(() => labelYasguiControls($("yasgui"))).observe($("yasgui"), { childList: true, subtree: true });
+  labelYasguiControls($("yasgui"));
   const yasgui = state.yasgui;
   yasgui.on("queryBefore", (_, tab) => started(tab));
   yasgui.on("query", (_, tab) => watch(tab));
@@ -92,6 +94,17 @@ function startYasgui(first) {
   yasgui.on("queryResponse", (_, tab) => setTimeout(() => finished(tab))); // after YASR took the response
   yasgui.on("tabSelect", () => setTimeout(describeActiveTab));
   describeActiveTab();
+}
+
+// Names for YASGUI's unnamed controls (axe-core finds no violation on the page). Its "+" tab
+// button is hidden (a tab list may hold only tabs); the page's New tab button does its work.
+function labelYasguiControls(root) {
+  const name = (selector, label) => root.querySelectorAll(`${selector}:not([aria-label])`)
+    .forEach((node) => node.setAttribute("aria-label", label));
+  name(".CodeMirror textarea", "SPARQL query editor");
+  name(".tableSizer", "Rows per page");
+  // CodeMirror gives its scrolling area tabindex -1; a scrolling region must be reachable by keyboard
+  root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach((node) => node.setAttribute("tabindex", "0"));
 }
 
 // Term completion from our own data: the classes and properties it uses (YASQE's own ask a
@@ -135,7 +148,7 @@ function openLibraryQuery(name) {
   const yasgui = state.yasgui;
   const existing = Object.keys(yasgui._tabs).find((id) => yasgui.getTab(id).getName() === query.title);
   const tab = existing ? yasgui.selectTabId(existing) && yasgui.getTab(existing)
-    : yasgui.addTab(true, { ...Yasgui.Tab.getDefaults(), name: query.title });
+    : yasgui.addTab(true, { name: query.title, requestConfig: { ...yasgui.config.requestConfig } });
   tab.setQuery(query.text);
   $("library").value = "";
   describeActiveTab();
@@ -293,6 +306,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   $("endpoint-url").textContent = new URL("/sparql", location.href).href;
   $("library").addEventListener("change", (event) => openLibraryQuery(event.target.value));
   $("cancel").addEventListener("click", cancel);
+  $("new-tab").addEventListener("click", () => state.yasgui.addTab(true, { requestConfig: { ...state.yasgui.config.requestConfig } }));
   $("view").addEventListener("change", (event) => drawView(event.target.value));
   $("show-all").hidden = true;
   try {
