@@ -10,6 +10,8 @@
   the child writes its process id into a pipe that the request holds, and a cancel kills
   that process, so the query stops on the server, not only in the browser. (When the
   engine's worker pool lands, this becomes a call on the pool.)
+- ``/page/timeline.svg`` and ``/page/timeline.json``: the membership timeline
+  (:mod:`cspo_graph.views.timeline`), as a chart and as the list of its bars with their sources.
 - ``/page/graph.js`` and ``/page/graph.css``: the graph drawing script and style sheet
   of the exported pages (:mod:`cspo_graph.views.html`), so the page and ``cspo-graph graph``
   draw a view with the same code.
@@ -27,7 +29,7 @@ from importlib import resources as package_files
 from typing import TYPE_CHECKING
 
 from starlette.exceptions import HTTPException
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from cspo_graph.errors import CspoError, UsageError
@@ -185,7 +187,19 @@ def routes(endpoint: Endpoint) -> list[Route]:
 
         return Route(f"/page/{name}", serve_asset)
 
+    async def timeline(request: Request) -> Response:
+        from dataclasses import asdict
+
+        from cspo_graph.views.timeline import membership_bars, render_svg
+
+        dataset = endpoint.data.in_memory()
+        bars = await endpoint.bounded(lambda: membership_bars(dataset), "timeline")
+        if request.path_params["kind"] == "svg":
+            return Response(render_svg(bars), media_type="image/svg+xml")
+        return JSONResponse([asdict(bar) for bar in bars])
+
     return [
+        Route("/page/timeline.{kind:str}", timeline),
         Route("/page/sparql", page_sparql, methods=["GET", "POST"]),
         Route("/page/cancel/{id}", cancel, methods=["POST"]),
         *(asset(name, media) for name, media in GRAPH_ASSETS.items()),

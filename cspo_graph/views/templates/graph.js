@@ -176,7 +176,7 @@
     var state = {
       network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
       settled: null, busy: true, pinned: null, current: null, hidden: hidden,
-      expand: expand, showAll: showAll, separate: separate, pin: pin, overlaps: overlaps,
+      expand: expand, showAll: showAll, separate: separate, pin: pin, overlaps: overlaps, edgeLabelBoxes: edgeLabelBoxes,
     };
 
     // ---- layout: physics first, then every node's box (shape and label) is pushed clear of the others
@@ -208,6 +208,65 @@
         }
       }
       return found;
+    }
+
+    // Give each edge room for its label between its ends: the less linked end moves out along the edge.
+    function lengthen() {
+      var ids = nodeView.getIds();
+      var positions = network.getPositions(ids);
+      var degree = {};
+      edgeView.get().forEach(function (e) {
+        degree[e.from] = (degree[e.from] || 0) + 1;
+        degree[e.to] = (degree[e.to] || 0) + 1;
+      });
+      edgeView.get().forEach(function (e) {
+        var a = positions[e.from], b = positions[e.to];
+        if (!a || !b || e.from === e.to) return;
+        var need = 7 * e.label.length + 90;
+        var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
+        if (length >= need) return;
+        var moving = degree[e.to] <= degree[e.from] ? b : a, sign = moving === b ? 1 : -1;
+        moving.x += sign * dx / length * (need - length);
+        moving.y += sign * dy / length * (need - length);
+      });
+      nodes.update(ids.map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+    }
+
+    // Edge labels as drawn: [edge id, left, top, right, bottom] (canvas pixels), for the visible edges.
+    function edgeLabelBoxes() {
+      network.redraw();
+      return edgeView.getIds().map(function (id) {
+        var size = network.body.edges[id] && network.body.edges[id].labelModule.size;
+        return size && size.width ? [id, size.left, size.top, size.left + size.width, size.top + size.height] : null;
+      }).filter(Boolean);
+    }
+    function meet(a, b) { // with a gap of 4 pixels kept between the two
+      return a[1] < b[3] + 4 && b[1] < a[3] + 4 && a[2] < b[4] + 4 && b[2] < a[4] + 4;
+    }
+
+    // Two edge labels that overlap: the second edge grows at its less linked end (its label moves out).
+    function spreadEdgeLabels() {
+      for (var round = 0; round < 40; round++) {
+        var list = edgeLabelBoxes(), grown = {};
+        var positions = network.getPositions(nodeView.getIds());
+        for (var i = 0; i < list.length; i++) {
+          for (var j = i + 1; j < list.length; j++) {
+            if (!meet(list[i], list[j]) || grown[list[j][0]]) continue;
+            var e = edges.get(list[j][0]);
+            var a = positions[e.from], b = positions[e.to];
+            if (!a || !b || e.from === e.to) continue;
+            var moving = network.getConnectedEdges(e.to).length <= network.getConnectedEdges(e.from).length ? e.to : e.from;
+            var other = moving === e.to ? a : b, at = positions[moving];
+            var dx = at.x - other.x, dy = at.y - other.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
+            var step = 2 * (list[j][4] - list[j][2]) + 8;
+            at.x += dx / length * step;
+            at.y += dy / length * step;
+            grown[list[j][0]] = true;
+          }
+        }
+        if (!Object.keys(grown).length) return;
+        nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+      }
     }
 
     // Labels are measured as they are drawn, and a node just shown is measured once drawn:
@@ -255,6 +314,8 @@
       if (!state.busy) return;
       network.setOptions({ physics: { enabled: false } });
       storePositions();
+      lengthen();
+      spreadEdgeLabels();
       separate();
       network.fit();
       state.busy = false;

@@ -300,6 +300,26 @@ async function drawGraph(request) {
   }
 }
 
+// ---- the membership timeline: the chart is an image; the list says the same with each source's words
+
+async function loadTimeline() {
+  const bars = await fetchOk("/page/timeline.json").then((r) => r.json());
+  const list = $("timeline-list");
+  list.replaceChildren();
+  for (const bar of bars) {
+    const item = element("li");
+    const link = element("a", bar.nation);
+    link.href = entityHref(bar.nation_id);
+    item.append(link, ` joined in ${bar.year}${bar.founding ? " as a founding member" : ""}: `);
+    bar.sources.forEach((source, index) => {
+      item.append(element("cite", source));
+      for (const wording of bar.wordings) item.append(" “", element("q", wording), "”");
+      if (index < bar.sources.length - 1) item.append("; ");
+    });
+    list.append(item);
+  }
+}
+
 // ---- wiring
 
 document.addEventListener("DOMContentLoaded", async () => {
@@ -314,6 +334,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   } catch (error) {
     setStatus(error.message, true);
   }
+  loadTimeline().catch((error) => { $("timeline-list").textContent = error.message; });
   try {
     const views = await loadViews();
     const first = views.find((view) => view.name === "membership") || views[0];
