@@ -7,8 +7,8 @@ from __future__ import annotations
 import axe
 import hostile
 import pytest
+from conftest import engine_over
 
-from cspo_graph.rdf.parsing import load
 from cspo_graph.views import catalog
 
 NS = "https://w3id.org/cspo-graph/ns#"
@@ -59,11 +59,11 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
     return pairs
 
 
-def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, dataset):
+def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, engine):
     out = tmp_path / "cspo-graph.html"
     assert cli("graph", str(out)).exit_code == 0
     settled = open_page(page, out)
-    graph = catalog.build(dataset, catalog.DEFAULT_VIEW)
+    graph = catalog.build(engine, catalog.DEFAULT_VIEW)
     assert counts(page) == (graph.number_of_nodes(), graph.number_of_edges())
     assert set(page.evaluate("cspoGraph.nodes.getIds()")) == set(graph.nodes)
     assert settled["by"] == "stabilized", settled  # not the page's time cap: physics settled on its own
@@ -201,7 +201,7 @@ def hostile_files(tmp_path_factory):
     """The 'all' view of the built-in data plus hostile data, as a page and as networkx."""
     folder = tmp_path_factory.mktemp("browser")
     data = hostile.write(folder)
-    return folder, data, catalog.build(load(["builtin", data]), "all")
+    return folder, data, catalog.build(engine_over(["builtin", data]), "all")
 
 
 def test_hostile_labels_show_as_text_and_run_nothing(cli, page, hostile_files):

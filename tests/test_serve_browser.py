@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import time
 import urllib.parse
@@ -20,6 +19,7 @@ import pytest
 import rdflib
 from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_PIDS, SERVER_TIMEOUT, serving
 from playwright.sync_api import expect
+from processes import busy_descendants
 
 HOSTILE = "<img src=x onerror=alert(document.domain)>"
 NS = "https://w3id.org/cspo-graph/ns#"
@@ -163,42 +163,27 @@ def test_a_hundred_thousand_rows_keep_the_page_responsive(page, slow_server_url)
     assert page.errors == []
 
 
-def query_children(server_url: str) -> list[int]:
-    """The processes the server has forked (each runs a query)."""
-    parent = SERVER_PIDS[server_url]
-    children = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent:
-                children.append(int(name))
-    return children
+def busy_workers(server_url: str) -> list[int]:
+    """The server's descendant processes at work now (a query running)."""
+    return busy_descendants(SERVER_PIDS[server_url], settle=0)
 
 
 def test_cancel_stops_a_runaway_query_on_the_server(page, server_url):
     open_page(page, server_url)
     expect(page.locator("#graph-status")).to_contain_text("nodes")
-    deadline = time.monotonic() + 10
-    while query_children(server_url) and time.monotonic() < deadline:  # the page's own first queries end
-        time.sleep(0.05)
-    assert query_children(server_url) == []
+    assert busy_descendants(SERVER_PIDS[server_url], settle=10) == []  # the page's own first queries end
     set_query(page, RUNAWAY)
     page.click(".yasqe_queryButton:visible")
     expect(page.locator("#cancel")).to_be_enabled()
     deadline = time.monotonic() + 5
-    while not query_children(server_url) and time.monotonic() < deadline:
+    while not busy_workers(server_url) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert query_children(server_url), "the query never started on the server"
+    assert busy_workers(server_url), "the query never started on the server"
     started = time.monotonic()
     page.click("#cancel")
     expect(page.locator("#status")).to_have_text("Query cancelled: the server stopped it.")
-    while query_children(server_url) and time.monotonic() - started < SERVER_TIMEOUT:
-        time.sleep(0.05)
+    assert busy_descendants(SERVER_PIDS[server_url], settle=SERVER_TIMEOUT) == []
     stopped_after = time.monotonic() - started
-    assert query_children(server_url) == []
     assert stopped_after < 2, f"the query went on for {stopped_after:.1f} s after Cancel"
     expect(page.locator("#cancel")).to_be_disabled()
     set_query(page, "ASK {}")

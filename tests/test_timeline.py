@@ -9,8 +9,8 @@ from cspo_graph.views.timeline import membership_bars, render_svg
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_the_bars_are_the_founding_five_then_2020_then_2023(dataset):
-    bars = membership_bars(dataset)
+def test_the_bars_are_the_founding_five_then_2020_then_2023(engine):
+    bars = membership_bars(engine)
     assert [(bar.year, bar.founding) for bar in bars] == [(2018, True)] * 5 + [(2020, False)] * 2 + [(2023, False)] * 3
     assert [bar.nation for bar in bars][:5] == ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
     assert {bar.sources for bar in bars} == {("The Dallas Express article (The Dallas Express)",)}
@@ -18,8 +18,8 @@ def test_the_bars_are_the_founding_five_then_2020_then_2023(dataset):
     assert france.wordings == ("has since expanded, adding France and Germany in 2020",)
 
 
-def test_the_svg_draws_a_bar_per_nation_citing_its_source_and_runs_nothing(dataset):
-    svg = render_svg(membership_bars(dataset))
+def test_the_svg_draws_a_bar_per_nation_citing_its_source_and_runs_nothing(engine):
+    svg = render_svg(membership_bars(engine))
     root = ET.fromstring(svg)
     groups = root.findall(f"{SVG}g")
     assert len(groups) == 10

@@ -19,11 +19,8 @@ to it with one atomic rename: a failed or interrupted load leaves the store as i
 and a reader never sees a half-loaded store. The previous generation is kept for the
 readers still using it; older ones are removed.
 
-Queries keep the guarantees of :mod:`cspo_graph.query.sparql` without paying for rdflib: the
-database is opened read-only and only the SPARQL query grammar is accepted, so an
-update cannot run; a text that may hold SERVICE (see :mod:`cspo_graph.query.sparqltext`) is
-checked on the rdflib algebra, which decides; a text Oxigraph rejects gets the error
-message the in-memory path gives.
+Queries are answered by the Oxigraph engine (:mod:`cspo_graph.query.engines.oxigraph`),
+which opens the current generation read-only in each of its worker processes.
 """
 
 from __future__ import annotations
@@ -31,24 +28,15 @@ from __future__ import annotations
 import fcntl
 import gc
 import json
-import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cspo_graph import resources
-from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.query.results import QueryResult, Term, result_from_oxigraph
-from cspo_graph.query.sparqltext import (
-    group_concat_variables,
-    has_dataset_clause,
-    may_call_service,
-    mentioned_variables,
-)
+from cspo_graph.errors import CspoError, InputError
 from cspo_graph.rdf import parsing
 from cspo_graph.runtime.atomic import write_atomic
 
@@ -58,8 +46,6 @@ if TYPE_CHECKING:
 MANIFEST = "cspo-graph-store.json"
 LAYOUT = 2
 """The version of the store layout this code reads and writes (2: the default graph may hold the union)."""
-
-_OX_QUERY_ERROR = re.compile(r"^error at (\d+):(\d+): ")
 
 
 @dataclass(frozen=True)
@@ -91,30 +77,24 @@ def store_info(directory: str | Path) -> StoreInfo:
         ) from None
     except (OSError, ValueError) as exc:
         raise InputError(f"unreadable store manifest: {exc}", folder / MANIFEST) from None
-    if manifest.get("layout") != LAYOUT:
-        raise InputError(f"store layout {manifest.get('layout')!r} is not {LAYOUT}: load the files again", folder)
-    return StoreInfo(folder, manifest["generation"], manifest["graphs"], manifest["quads"], manifest["union"])
-
-
-_OPENED: dict[Path, tuple[Path, pyoxigraph.Store]] = {}
-"""Per store directory, its generation opened last: a generation never changes once written."""
-
-
-def open_store(directory: str | Path) -> pyoxigraph.Store:
-    """Open a store's current generation read-only (once per process and generation)."""
-    import pyoxigraph
-
-    info = store_info(directory)
-    key = info.directory.resolve()
-    opened = _OPENED.get(key)
-    if opened and opened[0] == info.database:
-        return opened[1]
+    if not isinstance(manifest, dict) or manifest.get("layout") != LAYOUT:
+        layout = manifest.get("layout") if isinstance(manifest, dict) else None
+        raise InputError(f"store layout {layout!r} is not {LAYOUT}: load the files again", folder)
     try:
-        store = pyoxigraph.Store.read_only(str(info.database))
-    except OSError as exc:
-        raise InputError(f"cannot open the store: {exc}", info.database) from None
-    _OPENED[key] = (info.database, store)
-    return store
+        info = StoreInfo(
+            folder,
+            int(manifest["generation"]),
+            dict(manifest["graphs"]),
+            int(manifest["quads"]),
+            bool(manifest["union"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"corrupt store manifest ({type(exc).__name__}: {exc}): load the files again", folder / MANIFEST
+        ) from None
+    if not info.database.is_dir():
+        raise InputError(f"the store's generation {info.generation} is missing: load the files again", folder)
+    return info
 
 
 @contextmanager
@@ -267,98 +247,3 @@ def _merge_into_default_graph(store: pyoxigraph.Store) -> bool:
         return False
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return True
-
-
-def _oxigraph_term(term: Term) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal:
-    import pyoxigraph
-
-    if term.kind == "uri":
-        return pyoxigraph.NamedNode(term.value)
-    if term.kind == "bnode":
-        return pyoxigraph.BlankNode(term.value)
-    if term.lang:
-        return pyoxigraph.Literal(term.value, language=term.lang)
-    datatype = pyoxigraph.NamedNode(term.datatype) if term.datatype else None
-    return pyoxigraph.Literal(term.value, datatype=datatype)
-
-
-def _bound(text: str, params: Mapping[str, Term], source: str) -> str:
-    """The query with a trailing VALUES clause binding ``params``, as rdflib's initBindings do.
-
-    Oxigraph's own substitution binds projected variables only. The clause is built
-    from the typed terms, which pyoxigraph validates and writes (IRIs checked, literals
-    escaped): what a user typed is never spliced in as SPARQL.
-    """
-    import pyoxigraph
-
-    if not params:
-        return text
-    try:
-        names = " ".join(str(pyoxigraph.Variable(name)) for name in params)
-        values = " ".join(str(_oxigraph_term(term)) for term in params.values())
-    except ValueError as exc:
-        raise InputError(f"--param: {exc}", source) from None
-    return f"{text}\nVALUES ({names}) {{ ({values}) }}\n"
-
-
-def _rejected(store: pyoxigraph.Store, text: str, error: SyntaxError, source: str, allow_service: bool) -> CspoError:
-    """The error for a text Oxigraph rejects: the in-memory path's own, when it rejects it too."""
-    from cspo_graph.query.sparql import prepare
-
-    prepare(text, source=source, allow_service=allow_service)  # raises the in-memory path's error
-    try:
-        store.query(text, prefixes=resources.PREFIXES)  # parsed and planned, not run
-    except SyntaxError as own:
-        error = own
-    else:
-        return UsageError(f"{source}: --param cannot bind a query that ends with a VALUES clause of its own")
-    message = str(error).splitlines()[0]
-    match = _OX_QUERY_ERROR.match(message)
-    if match:
-        return InputError(f"SPARQL error: {message[match.end() :]}", source, int(match[1]), int(match[2]))
-    return InputError(f"SPARQL error: {message}", source)
-
-
-def _plain_group_concat(result: QueryResult, text: str) -> QueryResult:
-    """GROUP_CONCAT cells as plain literals, as rdflib gives them (Oxigraph keeps a language tag all values share)."""
-    columns = [i for i, name in enumerate(result.variables) if name in group_concat_variables(text)]
-    if columns:
-        result.rows = [
-            tuple(Term(t.kind, t.value) if i in columns and t is not None and t.lang else t for i, t in enumerate(row))
-            for row in result.rows
-        ]
-    return result
-
-
-def query_store(
-    directory: str | Path,
-    text: str,
-    *,
-    params: Mapping[str, Term] | None = None,
-    allow_service: bool = False,
-    source: str = "<query>",
-) -> QueryResult:
-    """Run a read-only SPARQL query over the store at ``directory``; an engine-neutral result.
-
-    ``params`` bind variables of the query to terms, like ``run_query``'s. The default
-    graph is the set union of all graphs, unless the query names its own with FROM: that
-    picks graphs of the store (the in-memory path never loads a FROM graph and finds none).
-    """
-    union = store_info(directory).union
-    store = open_store(directory)
-    bindings = dict(params or {})
-    if (not allow_service and may_call_service(text)) or not set(bindings) <= mentioned_variables(text):
-        from cspo_graph.query.sparql import check_params, prepare
-
-        check_params(prepare(text, source=source, allow_service=allow_service), bindings)
-    try:
-        answer = store.query(
-            _bound(text, bindings, source),
-            use_default_graph_as_union=not union and not has_dataset_clause(text),
-            prefixes=resources.PREFIXES,
-        )
-        return _plain_group_concat(result_from_oxigraph(answer), text)
-    except SyntaxError as exc:
-        raise _rejected(store, text, exc, source, allow_service) from None
-    except (OSError, RuntimeError, TypeError) as exc:
-        raise CspoError(f"{source}: {exc}") from None

@@ -3,8 +3,8 @@
 One bar per member nation, from the year a source gives for its joining to the right edge
 of the chart (the sources give no end), marked when the nation is a founding member, and
 labelled with the source that states the year and that source's wording. The years come
-from the source graphs (docs/provenance.md), read by one SPARQL query through
-:func:`cspo_graph.query.sparql.run_query`, the same path every query takes.
+from the source graphs (docs/provenance.md), read by one SPARQL query through the engine,
+the same path every query takes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from cspo_graph.errors import InputError
 from cspo_graph.views.tooltips import Lookup
 
 if TYPE_CHECKING:
-    import rdflib
+    from cspo_graph.query.engines.memory import RdflibEngine
 
 QUERY = """
 SELECT ?nation ?member ?period ?year ?founding ?graph WHERE {
@@ -41,13 +41,13 @@ class Bar:
     wordings: tuple[str, ...]
 
 
-def membership_bars(data: rdflib.Graph) -> list[Bar]:
+def membership_bars(engine: RdflibEngine, timeout: float | None = None) -> list[Bar]:
     """The bars of the timeline, by year and then by nation."""
-    from cspo_graph.query.sparql import run_query
+    from cspo_graph.query.engines import Request
 
-    lookup = Lookup(data)
+    lookup = Lookup(engine.dataset)
     found: dict[tuple[str, int], dict] = {}
-    for row in run_query(data, QUERY, source="<timeline>").rows:
+    for row in engine.query(Request(QUERY, "<timeline>", timeout=timeout)).rows:
         nation, member, period, year, founding, graph = (term.value if term else "" for term in row)
         if not year[:4].isdigit():
             continue

@@ -87,7 +87,8 @@ def routes(endpoint: Endpoint) -> list[Route]:
         from cspo_graph.views.entity import Describer
 
         if not describers:
-            describers.append(Describer(endpoint.data.in_memory()))
+            endpoint.data.in_memory()  # 501 when the server answers from a store
+            describers.append(Describer(endpoint.data.dataset))
         return describers[0]
 
     async def entity(request: Request) -> Response:
@@ -103,7 +104,7 @@ def routes(endpoint: Endpoint) -> list[Route]:
             entity_id = known.resolve(name)
             if fmt is None:
                 return _template().render(d=known.describe(entity_id))
-            data = entity_data(endpoint.data.in_memory(), entity_id)
+            data = entity_data(known.data, entity_id)
             if fmt == "ttl":  # Turtle has no graphs: the union of the entity's triples
                 return union(data).serialize(format="turtle")
             return data.serialize(format=RDF_FORMATS[fmt][1])
