@@ -9,6 +9,7 @@ SPARQL syntax (``^cspo:holder/cspo:post``), so that they read like the queries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -104,12 +105,17 @@ WORDINGS = "^cspo:wordingOf|org:memberDuring/^cspo:wordingOf"
 """From a fact to the wordings that state it (a membership's include its period's)."""
 
 
+_PARSING = threading.Lock()
+"""rdflib's SPARQL parser (pyparsing) is not thread-safe, and the server builds views in threads."""
+
+
 @cache
 def property_path(path: str) -> Any:
     """An rdflib property path from SPARQL property path syntax, e.g. ``^cspo:holder/cspo:post``."""
     from rdflib.plugins.sparql import prepareQuery
 
-    query = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=resources.PREFIXES)
+    with _PARSING:
+        query = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=resources.PREFIXES)
     return query.algebra.p.p.triples[0][1]
 
 
