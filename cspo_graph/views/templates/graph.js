@@ -14,6 +14,7 @@
   var FOCUS_ABOVE = 40; // views with more nodes than this start on one neighbourhood
   var FOCUS_MAX = 30; // of at most this many nodes
   var LABEL_GAP = 6; // canvas pixels kept between two nodes' boxes (shape and label)
+  var MAX_GROWTH = 240; // canvas pixels a node may be moved out to clear edge labels
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -246,6 +247,7 @@
 
     // Two edge labels that overlap: the second edge grows at its less linked end (its label moves out).
     function spreadEdgeLabels() {
+      var total = {}; // how far each node has been moved out, at most MAX_GROWTH
       for (var round = 0; round < 40; round++) {
         var list = edgeLabelBoxes(), grown = {};
         var positions = network.getPositions(nodeView.getIds());
@@ -256,9 +258,13 @@
             var a = positions[e.from], b = positions[e.to];
             if (!a || !b || e.from === e.to) continue;
             var moving = network.getConnectedEdges(e.to).length <= network.getConnectedEdges(e.from).length ? e.to : e.from;
+            var first = edges.get(list[i][0]);
+            if (first.from === moving || first.to === moving) continue; // both labels would move together
             var other = moving === e.to ? a : b, at = positions[moving];
             var dx = at.x - other.x, dy = at.y - other.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
             var step = 2 * (list[j][4] - list[j][2]) + 8;
+            if ((total[moving] || 0) + step > MAX_GROWTH) continue;
+            total[moving] = (total[moving] || 0) + step;
             at.x += dx / length * step;
             at.y += dy / length * step;
             grown[list[j][0]] = true;
