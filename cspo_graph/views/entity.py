@@ -87,7 +87,7 @@ class Description:
 class Describer:
     """Reads descriptions of entities from a loaded dataset (with its per-source graphs)."""
 
-    def __init__(self, data: rdflib.Graph) -> None:
+    def __init__(self, data: rdflib.Dataset) -> None:
 
         self.data = data
         self.lookup = Lookup(data)
@@ -126,7 +126,7 @@ class Describer:
     def _wordings(self, fact: str, graph: str) -> tuple[str, ...]:
         import rdflib
 
-        named = self.data.get_context(rdflib.URIRef(graph))  # type: ignore[attr-defined]
+        named = self.data.graph(rdflib.URIRef(graph))
         wording_of = rdflib.URIRef(iri("cspo:wordingOf"))
         texts = [
             str(text)
@@ -220,9 +220,9 @@ def entity_data(data: rdflib.Dataset, entity_id: str) -> rdflib.Dataset:
         out.bind(prefix, namespace)
     for node in facts | wordings:
         for s, p, o, graph in data.quads((node, None, None, None)):
-            out.add((s, p, o, out.graph(graph.identifier if hasattr(graph, "identifier") else graph)))
+            out.add((s, p, o, out.graph(getattr(graph, "identifier", graph))))
     for s, p, o, graph in data.quads((None, None, entity, None)):
-        out.add((s, p, o, out.graph(graph.identifier if hasattr(graph, "identifier") else graph)))
+        out.add((s, p, o, out.graph(getattr(graph, "identifier", graph))))
     return out
 
 

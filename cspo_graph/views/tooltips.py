@@ -186,7 +186,9 @@ class Lookup:
         for graph in (self.data, self.schema):
             for prop in ("rdfs:label", "foaf:name"):
                 found = graph.objects(term_of(node_id), property_path(prop))
-                labels = sorted(found, key=lambda label: (label.language not in (None, "en"), label))
+                labels = sorted(
+                    found, key=lambda label: (getattr(label, "language", None) not in (None, "en"), str(label))
+                )
                 if labels:
                     return str(labels[0])
         if node_id.startswith("_:"):
@@ -197,7 +199,7 @@ class Lookup:
         """What a property is called on an edge or in a tooltip."""
         if prop in PROPERTY_NAMES:
             return PROPERTY_NAMES[prop]
-        labels = sorted(self.schema.objects(term_of(prop), property_path("rdfs:label")))
+        labels = sorted(self.schema.objects(term_of(prop), property_path("rdfs:label")), key=str)
         if labels:
             return str(labels[0])
         local = prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -292,6 +294,11 @@ class Lookup:
         return _unique(lines)
 
 
+def _english_first(label: Node) -> tuple[bool, str]:
+    """Sort key: labels in English (or with no language) first, then by text."""
+    return getattr(label, "language", None) not in (None, "en"), str(label)
+
+
 def _unique(lines: Iterable[list[str]]) -> list[list[str]]:
-    seen: set[tuple[str, ...]] = set()
-    return [line for line in lines if not (tuple(line) in seen or seen.add(tuple(line)))]
+    """The lines without repeats, in their order."""
+    return [list(line) for line in dict.fromkeys(tuple(line) for line in lines)]

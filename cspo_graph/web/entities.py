@@ -88,7 +88,9 @@ def routes(endpoint: Endpoint) -> list[Route]:
 
         if not describers:
             endpoint.data.in_memory()  # 501 when the server answers from a store
-            describers.append(Describer(endpoint.data.dataset))
+            dataset = endpoint.data.dataset
+            assert dataset is not None  # in_memory() refused otherwise
+            describers.append(Describer(dataset))
         return describers[0]
 
     async def entity(request: Request) -> Response:

@@ -94,9 +94,11 @@ def routes(endpoint: Endpoint) -> list[Route]:
     async def timeline(request: Request) -> Response:
         from dataclasses import asdict
 
+        from cspo_graph.query.engines.memory import RdflibEngine
         from cspo_graph.views.timeline import membership_bars, render_svg
 
         engine = endpoint.data.in_memory()
+        assert isinstance(engine, RdflibEngine)  # in_memory() refused any other
         bars = await endpoint.bounded(lambda: membership_bars(engine, endpoint.limits.timeout), "timeline")
         if request.path_params["kind"] == "svg":
             return Response(render_svg(bars), media_type="image/svg+xml")
