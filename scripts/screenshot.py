@@ -1,4 +1,5 @@
-"""Regenerate docs/graph.png: the default view of ``cspo-graph graph``, drawn by Debian's Chromium.
+"""Regenerate docs/graph.png (the default view of ``cspo-graph graph``, drawn by Debian's Chromium)
+and docs/timeline.png (``cspo-graph graph --view timeline``).
 
     python scripts/screenshot.py [OUT.png]
 
@@ -37,8 +38,15 @@ def main() -> None:
             page.goto(page_file.as_uri())
             page.wait_for_function("window.cspoGraph && window.cspoGraph.settled", timeout=20_000)
             page.screenshot(path=str(out))
+            timeline = Path(folder) / "timeline.svg"
+            subprocess.run(
+                [sys.executable, "-m", "cspo_graph", "graph", str(timeline), "--view", "timeline"], check=True
+            )
+            chart = browser.new_page(viewport={"width": 870, "height": 420}, device_scale_factor=SCALE)
+            chart.goto(timeline.as_uri())
+            chart.screenshot(path=str(out.parent / "timeline.png"))
             browser.close()
-    print(f"wrote {out}")
+    print(f"wrote {out} and {out.parent / 'timeline.png'}")
 
 
 if __name__ == "__main__":

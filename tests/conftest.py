@@ -88,18 +88,34 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
+@contextmanager
+def recording_page(browser, **context_options):
     """A fresh page that records JS errors (``page.errors``) and every request URL (``page.requests``)."""
-    context = browser.new_context()
+    context = browser.new_context(**context_options)
     new_page = context.new_page()
     new_page.errors = []
     new_page.requests = []
     new_page.on("pageerror", lambda error: new_page.errors.append(str(error)))
     new_page.on("console", lambda msg: msg.type == "error" and new_page.errors.append(msg.text))
     new_page.on("request", lambda request: new_page.requests.append(request.url))
-    yield new_page
-    context.close()
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh recording page (:func:`recording_page`)."""
+    with recording_page(browser) as new_page:
+        yield new_page
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A recording page whose Content-Security-Policy is bypassed, so that axe-core can be injected."""
+    with recording_page(browser, bypass_csp=True, viewport={"width": 1400, "height": 1000}) as new_page:
+        yield new_page
 
 
 FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]

@@ -1,54 +1,65 @@
 """The exported page in a real browser (Debian's Chromium): it draws every node and edge of
-the view, makes no request, raises no error, settles, and runs nothing from the data."""
+the view, makes no request, raises no error, settles, reads without overlapping labels, pins
+details on click, works from the keyboard, passes axe-core, and runs nothing from the data."""
 
 from __future__ import annotations
 
+import axe
 import hostile
 import pytest
 from conftest import engine_over
 
 from cspo_graph.views import catalog
 
+NS = "https://w3id.org/cspo-graph/ns#"
+
 
 def open_page(page, path):
     page.goto(path.as_uri())
-    page.wait_for_function("window.cspoGraph && window.cspoGraph.settled", timeout=20_000)
+    page.wait_for_function("window.cspoGraph && window.cspoGraph.settled", timeout=30_000)
     return page.evaluate("window.cspoGraph.settled")
+
+
+def write(cli, tmp_path, view: str, *data: str):
+    out = tmp_path / f"{view}.html"
+    extra = [arg for path in data for arg in ("--data", path)]
+    assert cli("graph", str(out), "--view", view, *extra).exit_code == 0
+    return out
 
 
 def counts(page) -> tuple[int, int]:
     return tuple(page.evaluate("[cspoGraph.nodes.length, cspoGraph.edges.length]"))
 
 
-@pytest.fixture(scope="module")
-def hostile_files(tmp_path_factory):
-    """The 'all' view of the built-in data plus hostile data, as a page and as networkx."""
-    folder = tmp_path_factory.mktemp("browser")
-    data = hostile.write(folder)
-    return folder, data, catalog.build(engine_over(["builtin", data]), "all")
+BOXES = """() => {
+    const network = cspoGraph.network;
+    network.redraw();  // boxes as drawn at the current positions
+    return cspoGraph.nodeView.getIds().map(id => {
+        const body = network.body.nodes[id];
+        const label = body.labelModule.size;  // the label's box, as vis-network drew it
+        const shape = network.getBoundingBox(id);
+        return { id, label: [label.left, label.top, label.left + label.width, label.top + label.height],
+                 shape: [body.shape.left, body.shape.top, body.shape.left + body.shape.width,
+                         body.shape.top + body.shape.height], box: [shape.left, shape.top, shape.right, shape.bottom] };
+    });
+}"""
 
 
-NODE_POINT = "id => cspoGraph.network.getPositions([id])[id]"
-EDGE_POINT = (  # the middle of the first edge from a node, as vis-network 9 draws it
-    "from => { const id = cspoGraph.edges.getIds({ filter: e => e.from === from })[0];"
-    " return cspoGraph.network.body.edges[id].edgeType.getPoint(0.5); }"
-)
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of nodes whose label overlaps the other's label or shape (measured in the browser)."""
+
+    def meet(a, b) -> bool:
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if meet(a["label"], b["label"]) or meet(a["label"], b["shape"]) or meet(b["label"], a["shape"]):
+                pairs.append((a["id"], b["id"]))
+    return pairs
 
 
-def hover(page, where: str, item: str) -> str:
-    """Move the mouse onto a node or an edge (``where`` finds its point on the canvas)
-    and return the text of the tooltip that shows."""
-    box = page.locator("#graph canvas").bounding_box()
-    point = page.evaluate(f"item => cspoGraph.network.canvasToDOM(({where})(item))", item)
-    x, y = box["x"] + point["x"], box["y"] + point["y"]
-    page.mouse.move(x - 20, y - 20)
-    page.mouse.move(x, y, steps=4)
-    tooltip = page.locator("div.vis-tooltip")
-    tooltip.wait_for(state="visible", timeout=5000)
-    return tooltip.inner_text()
-
-
-def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, dataset, engine):
+def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, engine):
     out = tmp_path / "cspo-graph.html"
     assert cli("graph", str(out)).exit_code == 0
     settled = open_page(page, out)
@@ -63,27 +74,134 @@ def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, t
     assert "U.S. Department of War" in page.inner_text(".sources")
 
 
-def test_tooltips_show_quotes_and_sources(cli, page, tmp_path):
-    out = tmp_path / "statements.html"
-    assert cli("graph", str(out), "--view", "statements").exit_code == 0
-    open_page(page, out)
-    text = hover(page, NODE_POINT, "https://w3id.org/cspo-graph/ns#WhitingOnOpponentsSpeed")
-    assert "Our opponents are moving at jaw-dropping speed" in text
-    assert "United States joins allies at French headquarters for Combined Space Operations talks" in text
-    assert "The Dallas Express article (The Dallas Express)" in text
+@pytest.mark.parametrize("view", ["representation", "statements", "membership", "all"])
+def test_no_label_overlaps_another_at_the_starting_view(cli, page, tmp_path, view):
+    open_page(page, write(cli, tmp_path, view))
+    boxes = page.evaluate(BOXES)
+    assert len(boxes) > 8
+    assert overlapping(boxes) == []
+
+
+def test_the_whole_graph_starts_on_a_readable_neighbourhood_and_expands_on_demand(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "all"))
+    total, shown = page.evaluate("[cspoGraph.nodes.length, cspoGraph.nodeView.length]")
+    assert shown <= 40 < total
+    on_screen = page.evaluate("cspoGraph.network.getScale() * 15")  # node labels are 15 px at scale 1
+    assert on_screen >= 10, f"labels start at {on_screen:.1f} px"
+    edges_shown, edges = page.evaluate("cspoGraph.edgeView.length"), counts(page)[1]
+    assert page.inner_text("#counts") == f"{shown} of {total} nodes · {edges_shown} of {edges} edges shown"
+    page.click("#show-all")
+    page.wait_for_function("!cspoGraph.busy", timeout=30_000)
+    assert page.evaluate("cspoGraph.nodeView.length") == total
+    assert overlapping(page.evaluate(BOXES)) == []
+
+
+def click_node(page, node_id: str) -> None:
+    box = page.locator("#graph canvas").bounding_box()
+    point = page.evaluate("id => cspoGraph.network.canvasToDOM(cspoGraph.network.getPositions([id])[id])", node_id)
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_a_click_pins_the_details_with_a_quote_to_copy_and_its_sources(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "statements"))
+    click_node(page, NS + "WhitingOnOpponentsSpeed")
+    details = page.locator("#details")
+    page.mouse.move(5, 5)  # the mouse leaves: the pinned details stay
+    page.wait_for_timeout(300)
+    quote = details.locator("blockquote").first
+    assert "Our opponents are moving at jaw-dropping speed" in quote.inner_text()
+    assert "The Dallas Express article (The Dallas Express)" in details.inner_text()
+    quote.select_text()
+    assert "jaw-dropping speed" in page.evaluate("getSelection().toString()")
     assert page.errors == []
 
 
-def test_edge_tooltips_show_the_collapsed_fact(cli, page, tmp_path):
-    out = tmp_path / "membership.html"
-    assert cli("graph", str(out), "--view", "membership").exit_code == 0
-    open_page(page, out)
-    text = hover(page, EDGE_POINT, "https://w3id.org/cspo-graph/ns#France")
-    assert text.startswith("France in the CSpO\nFrance → Combined Space Operations (CSpO) Initiative")
-    assert "joined in\n2020" in text
-    assert "has since expanded, adding France and Germany in 2020" in text
-    assert "The Dallas Express article (The Dallas Express)" in text
-    assert page.errors == []
+def test_the_speaker_edge_tells_the_quote_and_its_sources(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "statements"))
+    edge = page.evaluate(
+        "() => cspoGraph.edges.get().find(e => e.from.endsWith('#BroseOnDefendingInterestsInSpace')"
+        " && e.fact.label === 'speaker').id"
+    )
+    point = page.evaluate(
+        "id => cspoGraph.network.canvasToDOM(cspoGraph.network.body.edges[id].edgeType.getPoint(0.5))", edge
+    )
+    box = page.locator("#graph canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    text = page.inner_text("#details")
+    assert "Robert Brose on defending interests in space → Robert Brose" in text
+    assert "will protect and defend our freedom, rights, and interests in space" in text
+    assert "United States joins allies at French headquarters" in text
+
+
+def test_keyboard_alone_reaches_a_quote(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "statements"))
+    for _ in range(10):  # Tab to the graph
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "graph":
+            break
+    assert page.evaluate("document.activeElement.id") == "graph"
+    assert "Enter: details" in page.inner_text("#announce")
+    for key in ["ArrowLeft", "ArrowDown", "ArrowRight", "ArrowUp"] * 6:  # walk until a statement
+        if "Statement" in page.inner_text("#announce"):
+            break
+        page.keyboard.press(key)
+    assert "Statement" in page.inner_text("#announce")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "details"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.tagName, document.activeElement.textContent]")
+    if focused[0] == "BUTTON":  # the Unpin button comes first
+        page.keyboard.press("Tab")
+        focused = page.evaluate("[document.activeElement.tagName, document.activeElement.textContent]")
+    assert focused[0] == "BLOCKQUOTE" and len(focused[1]) > 20, focused
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "graph"
+
+
+def test_legend_counts_follow_what_is_shown(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "representation"))
+    total = page.evaluate("cspoGraph.nodeView.length")
+    count = page.locator(".legend-item:has(input[value='Delegation']) .count")
+    assert count.inner_text() == "10 of 10"
+    page.locator(".legend input[value='Delegation']").uncheck()
+    assert count.inner_text() == "0 of 10"
+    assert page.inner_text("#counts").startswith(f"{total - 10} of {total} nodes")
+    assert page.evaluate("cspoGraph.edgeView.get().every(e => !e.from.endsWith('Delegation'))")
+    rows = page.locator("#facts tbody tr")
+    assert rows.count() == page.evaluate("cspoGraph.edgeView.length")
+    page.locator(".legend input[value='Delegation']").check()
+    assert count.inner_text() == "10 of 10"
+
+
+def test_the_facts_table_lists_what_the_graph_draws(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "membership"))
+    page.click(".facts-box summary")
+    rows = page.locator("#facts tbody tr").all_inner_texts()
+    assert len(rows) == 10
+    assert any(row.startswith("France\tmember since 2020\tCombined Space Operations") for row in rows), rows
+
+
+def test_find_and_filter(cli, page, tmp_path):
+    open_page(page, write(cli, tmp_path, "representation"))
+    page.fill("#search", "saltzman")
+    assert page.inner_text("#matches") == "1 match"
+    assert page.evaluate("cspoGraph.network.getSelectedNodes()") == [NS + "ChanceSaltzman"]
+
+
+@pytest.mark.parametrize("view", ["statements", "all"])
+def test_axe_finds_no_violation(cli, axe_page, tmp_path, view):
+    open_page(axe_page, write(cli, tmp_path, view))
+    click_node(axe_page, axe_page.evaluate("cspoGraph.nodeView.getIds()[0]"))
+    axe_page.click(".facts-box summary")
+    assert axe.violations(axe_page) == []
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory):
+    """The 'all' view of the built-in data plus hostile data, as a page and as networkx."""
+    folder = tmp_path_factory.mktemp("browser")
+    data = hostile.write(folder)
+    return folder, data, catalog.build(engine_over(["builtin", data]), "all")
 
 
 def test_hostile_labels_show_as_text_and_run_nothing(cli, page, hostile_files):
@@ -92,36 +210,26 @@ def test_hostile_labels_show_as_text_and_run_nothing(cli, page, hostile_files):
     assert cli("graph", str(out), "--data", "builtin", "--data", str(data)).exit_code == 0
     open_page(page, out)
     assert counts(page) == (graph.number_of_nodes(), graph.number_of_edges())
+    page.click("#show-all")
+    page.wait_for_function("!cspoGraph.busy", timeout=30_000)
     labels = page.evaluate("ids => ids.map(id => cspoGraph.nodes.get(id).fullLabel)", [hostile.PERSON_IRI])
     assert labels == [hostile.PERSON]
     assert hostile.SOURCE_TITLE in page.inner_text(".sources")
     options = page.eval_on_selector_all("#node-labels option", "options => options.map(o => o.value)")
     assert {hostile.PERSON, hostile.STATEMENT} <= set(options)
 
-    person_tip = hover(page, NODE_POINT, hostile.PERSON_IRI)
-    assert hostile.PERSON in person_tip
-    statement_tip = hover(page, NODE_POINT, hostile.STATEMENT_IRI)
-    assert hostile.STATEMENT in statement_tip
-    assert "window.__pwned='quote'" in statement_tip
+    click_node(page, hostile.PERSON_IRI)
+    assert hostile.PERSON in page.inner_text("#details")
+    page.keyboard.press("Escape")
+    click_node(page, hostile.STATEMENT_IRI)
+    statement = page.inner_text("#details")
+    assert hostile.STATEMENT in statement
+    assert "window.__pwned='quote'" in statement
+    page.click(".facts-box summary")
+    assert hostile.PERSON in page.inner_text("#facts")
 
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("img, svg, iframe, b").count() == 0
-    assert page.locator("script").count() == 3
+    assert page.locator("script").count() == 4
     assert page.errors == []
     assert page.requests == [out.as_uri()]
-
-
-def test_find_and_filter(cli, page, tmp_path):
-    out = tmp_path / "representation.html"
-    assert cli("graph", str(out), "--view", "representation").exit_code == 0
-    open_page(page, out)
-    page.fill("#search", "saltzman")
-    assert page.inner_text("#matches") == "1 match"
-    assert page.evaluate("cspoGraph.network.getSelectedNodes()") == ["https://w3id.org/cspo-graph/ns#ChanceSaltzman"]
-    total = page.evaluate("cspoGraph.nodeView.length")
-    page.locator(".legend input[value='Delegation']").uncheck()
-    assert page.evaluate("cspoGraph.nodeView.length") == total - 10
-    assert page.evaluate("cspoGraph.edgeView.get().every(e => !e.from.endsWith('Delegation'))")
-    page.locator(".legend input[value='Delegation']").check()
-    assert page.evaluate("cspoGraph.nodeView.length") == total
-    assert page.errors == []

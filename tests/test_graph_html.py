@@ -56,7 +56,7 @@ def test_page_is_self_contained(hostile_page):
 
 def test_every_text_from_the_data_is_escaped(hostile_page):
     _, page = hostile_page
-    assert page.count("</script>") == 3  # vis-network, the graph's JSON, the page's own script
+    assert page.count("</script>") == 4  # vis-network, the graph's JSON, the drawing script, the page's
     for payload in (hostile.PERSON, hostile.STATEMENT, hostile.QUOTE, hostile.SOURCE_TITLE):
         assert payload not in page
     assert "<img" not in page.lower()
@@ -84,7 +84,7 @@ def test_a_hostile_view_title_is_escaped(tmp_path):
     page = html.render_html(graph)
     assert hostile.VIEW_TITLE not in page
     assert "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>" in page
-    assert page.count("</script>") == 3
+    assert page.count("</script>") == 4
 
 
 def test_graph_command_writes_one_file_and_nothing_else(cli, tmp_path, monkeypatch):
@@ -109,7 +109,8 @@ def test_graph_command_to_standard_output_as_node_link_json(cli):
     result = cli("graph", "-", "--view", "statements", "--format", "node-link")
     assert result.exit_code == 0
     graph = nx.node_link_graph(json.loads(result.stdout), edges="links")
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (12, 18)
+    # 4 statements, 3 speakers, 2 sources, 2 publishers; speaker, source and publisher edges
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (11, 14)
 
 
 @pytest.mark.parametrize(
@@ -142,8 +143,8 @@ def test_analyze_table(cli):
 
 def test_analyze_csv_and_json(cli):
     rows = list(csv.DictReader(io.StringIO(cli("analyze", "--format", "csv", "--limit", "0").output)))
-    assert len(rows) == 65
-    assert rows[0]["node"] == "CSpO meeting at the French Space Command Headquarters near Toulouse"
+    assert len(rows) == 73
+    assert rows[0]["node"] == "CSpO meeting hosted by the French Space Command"
     assert {row["component"] for row in rows} == {"1", "2"}
     body = json.loads(cli("analyze", "--view", "statements", "-f", "json", "-n", "1").output)
     (top,) = body["results"]["bindings"]

@@ -1,4 +1,6 @@
-"""The `cspo-graph serve` page in a real headless Chromium (the ``page`` fixture), against a real server."""
+"""The `cspo-graph serve` page (YASGUI, the graph, the entity pages) in a real headless Chromium
+(the ``page`` fixture), against a real server: nothing runs from the data, no request leaves
+127.0.0.1, 100,000 rows keep the page responsive, Cancel stops the query on the server."""
 
 from __future__ import annotations
 
@@ -6,27 +8,39 @@ import csv
 import io
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import axe
 import pytest
-from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, serving
+import rdflib
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_PIDS, SERVER_TIMEOUT, serving
 from playwright.sync_api import expect
+from processes import busy_descendants
 
 HOSTILE = "<img src=x onerror=alert(document.domain)>"
+NS = "https://w3id.org/cspo-graph/ns#"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HUNDRED_THOUSAND = "SELECT ?a ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
 
 
 def open_page(page, server_url: str) -> None:
     page.goto(server_url)
-    page.wait_for_selector("#library option[value='founders']", state="attached")
+    expect(page.locator("#library option[value='founders']")).to_have_count(1)
+    expect(page.locator(".yasqe .CodeMirror")).to_have_count(1)
 
 
-def run_and_wait(page) -> None:
-    """Click Run and wait until the status line says how it went (the page's CSP forbids eval'd waits)."""
-    page.click("#run")
-    expect(page.locator("#status")).not_to_have_text(re.compile(r"^(Running|$)"))
+def set_query(page, text: str) -> None:
+    page.evaluate("text => { state.yasgui.getTab().setQuery(text); }", text)
+
+
+def run_and_wait(page, timeout: float = 30_000) -> None:
+    """Click YASGUI's run button and wait until the status line says how it went."""
+    page.click(".yasqe_queryButton:visible")
+    expect(page.locator("#status")).not_to_have_text(re.compile(r"^(Running…)?$"), timeout=timeout)
 
 
 def assert_stayed_local(page, server_url: str) -> None:
@@ -36,20 +50,26 @@ def assert_stayed_local(page, server_url: str) -> None:
         assert (parts.scheme, parts.netloc) == ("http", urlsplit(server_url).netloc) or parts.scheme == "data", url
 
 
-def test_pick_founders_from_the_menu_run_it_and_read_the_table(page, server_url):
+def cells(page, column: int) -> list[str]:
+    return page.locator(f".yasr table.dataTable tbody tr td:nth-child({column + 1})").all_inner_texts()
+
+
+def test_a_library_query_opens_in_its_tab_and_shows_typed_values(page, server_url):
     open_page(page, server_url)
     page.select_option("#library", label="Founding members of the CSpO")
-    assert "PREFIX cspo:" in page.input_value("#query")
+    expect(page.locator(".tabPanel.active, .tab.active").first).to_contain_text("Founding members of the CSpO")
+    assert "nations that founded" in page.inner_text("#description")
     run_and_wait(page)
-    assert page.locator("#results thead th").all_inner_texts() == ["nation", "year", "sources"]
-    assert page.locator("#results tbody tr td:first-child").all_inner_texts() == FOUNDERS
-    assert page.locator("#results tbody tr td:nth-child(2)").all_inner_texts() == ["2018"] * 5
     assert page.inner_text("#status").startswith("5 rows")
+    headers = page.locator(".yasr table.dataTable thead th").all_inner_texts()
+    assert [h.strip() for h in headers[1:]] == ["nation", "year", "sources"]
+    assert cells(page, 1) == [f'"{nation}"@en' for nation in FOUNDERS]  # the language tag shows
+    assert all("xsd:" in cell or "XMLSchema" in cell for cell in cells(page, 2)), cells(page, 2)  # so does the datatype
     assert page.errors == []
     assert_stayed_local(page, server_url)
 
 
-def test_download_links_give_the_result_in_each_format(page, server_url):
+def test_download_links_give_the_full_result(page, server_url):
     open_page(page, server_url)
     page.select_option("#library", "founders")
     run_and_wait(page)
@@ -61,25 +81,122 @@ def test_download_links_give_the_result_in_each_format(page, server_url):
     assert download.value.suggested_filename == "founders.csv"
 
 
-def test_text_from_the_data_is_shown_as_text(page, server_url):
-    dialogs = []
-    page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
+def test_the_url_shares_the_query(page, server_url):
     open_page(page, server_url)
-    page.fill("#query", f'SELECT ?x WHERE {{ BIND("{HOSTILE}" AS ?x) }}')
+    set_query(page, "SELECT ?x WHERE { BIND(42 AS ?x) }")
+    page.click(".yasqe_share")
+    shared = page.locator(".yasqe_sharePopup input, .yasqe_sharePopup textarea").first.input_value()
+    assert "BIND(42" in urllib.parse.unquote_plus(shared)
+    page.goto(shared)
+    expect(page.locator(".yasqe .CodeMirror")).to_contain_text("BIND(42 AS ?x)")
+
+
+def test_clicking_an_iri_in_the_results_opens_its_entity_page(page, server_url):
+    open_page(page, server_url)
+    set_query(page, "SELECT ?person WHERE { ?person a cspo:Person } ORDER BY ?person")
     run_and_wait(page)
-    assert page.locator("#results tbody td").all_inner_texts() == [HOSTILE]
-    assert page.locator("#results img").count() == 0
-    assert dialogs == []
-    assert page.input_value("#library") == ""
+    page.click(".yasr a.iri:text('cspo:RobertBrose')")
+    expect(page).to_have_url(server_url + "entity/RobertBrose")
+    expect(page.locator("h2")).to_have_text("Robert Brose")
+    assert page.errors == []
+
+
+def post_holdings(page) -> dict[str, str]:
+    items = page.locator("section:has(h3:text('Posts')) .entity-item")
+    return {items.nth(i).locator("h4").inner_text(): items.nth(i).inner_text() for i in range(items.count())}
+
+
+def test_the_entity_page_shows_both_capacities_and_who_states_each(page, server_url):
+    page.goto(server_url + "entity/RobertBrose")
+    holdings = post_holdings(page)
+    acting = holdings["Robert Brose, Acting Assistant Secretary of War for Space Policy Post holding"]
+    duties = holdings["Robert Brose, performing the duties of Assistant Secretary of War for Space Policy Post holding"]
+    assert "United States joins allies at French headquarters" in acting
+    assert "The Dallas Express article" not in acting.split("variant of")[0]
+    assert "currently serving as Acting Assistant Secretary of War for Space Policy" in acting
+    assert "The Dallas Express article (The Dallas Express)" in duties
+    assert "currently performing the duties of Assistant Secretary of War for Space Policy" in duties
+    assert "Statements made" in page.inner_text("main")
+    page.click(".entity-statements a:text-is('Assistant Secretary of War for Space Policy') >> nth=0")
+    expect(page.locator("h2")).to_have_text("Assistant Secretary of War for Space Policy")
+    assert page.errors == []
+    assert_stayed_local(page, server_url)
+
+
+def fetch(url: str, accept: str) -> tuple[str, str]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.headers["Content-Type"], response.read().decode("utf-8")
+
+
+def test_the_entity_url_gives_rdf_with_its_provenance(server_url):
+    kind, text = fetch(server_url + "entity/RobertBrose", "text/turtle")
+    assert kind.startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    acting = rdflib.URIRef(NS + "BroseAsActingAssistantSecretary")
+    assert (acting, rdflib.URIRef(NS + "holder"), rdflib.URIRef(NS + "RobertBrose")) in graph
+    kind, text = fetch(server_url + "entity/RobertBrose", "application/ld+json")
+    assert kind.startswith("application/ld+json")
+    dataset = rdflib.Dataset().parse(data=text, format="json-ld")
+    holding = (acting, rdflib.URIRef(NS + "capacity"), rdflib.URIRef(NS + "Acting"))
+    graphs = {str(g.identifier) for g in dataset.graphs(holding)} - {str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)}
+    assert graphs == {"https://w3id.org/cspo-graph/graph/source/DoWPressRelease"}  # only the press release says it
+    kind, _ = fetch(server_url + "entity/RobertBrose", "text/html")
+    assert kind.startswith("text/html")
+
+
+def test_a_hundred_thousand_rows_keep_the_page_responsive(page, slow_server_url):
+    open_page(page, slow_server_url)
+    set_query(page, HUNDRED_THOUSAND)
+    run_and_wait(page, timeout=180_000)
+    assert page.inner_text("#status").startswith("Showing 10,000 of 100,000 rows")
+    info = page.locator(".yasr .dt-info")
+    expect(info).to_contain_text("Showing 1 to 50 of 10,000")
+    started = time.perf_counter()
+    page.click(".yasr .dt-paging-button.next")
+    expect(info).to_contain_text("Showing 51 to 100", timeout=5_000)
+    assert time.perf_counter() - started < 1.0, "the next page took more than a second"
+    started = time.perf_counter()
+    page.click(".facts-box summary")
+    expect(page.locator(".facts-box")).to_have_attribute("open", "")
+    assert time.perf_counter() - started < 1.0, "a click took more than a second to be answered"
+    assert page.errors == []
+
+
+def busy_workers(server_url: str) -> list[int]:
+    """The server's descendant processes at work now (a query running)."""
+    return busy_descendants(SERVER_PIDS[server_url], settle=0)
+
+
+def test_cancel_stops_a_runaway_query_on_the_server(page, server_url):
+    open_page(page, server_url)
+    expect(page.locator("#graph-status")).to_contain_text("nodes")
+    assert busy_descendants(SERVER_PIDS[server_url], settle=10) == []  # the page's own first queries end
+    set_query(page, RUNAWAY)
+    page.click(".yasqe_queryButton:visible")
+    expect(page.locator("#cancel")).to_be_enabled()
+    deadline = time.monotonic() + 5
+    while not busy_workers(server_url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert busy_workers(server_url), "the query never started on the server"
+    started = time.monotonic()
+    page.click("#cancel")
+    expect(page.locator("#status")).to_have_text("Query cancelled: the server stopped it.")
+    assert busy_descendants(SERVER_PIDS[server_url], settle=SERVER_TIMEOUT) == []
+    stopped_after = time.monotonic() - started
+    assert stopped_after < 2, f"the query went on for {stopped_after:.1f} s after Cancel"
+    expect(page.locator("#cancel")).to_be_disabled()
+    set_query(page, "ASK {}")
+    run_and_wait(page)
+    assert page.inner_text("#status").startswith("ASK")
 
 
 def test_a_malformed_query_shows_the_parser_message(page, server_url):
     open_page(page, server_url)
-    page.fill("#query", "SELECT ?x WHERE { ?x ?y }")
+    set_query(page, "SELECT ?x WHERE { ?x ?y }")
     run_and_wait(page)
-    assert page.inner_text("#status").startswith("query:1:")
-    assert "SPARQL syntax error" in page.inner_text("#status")
-    assert page.locator("#results tbody tr").count() == 0
+    status = page.inner_text("#status")
+    assert "SPARQL syntax error" in status or "query:1:" in status, status
 
 
 def graph_counts(server_url: str, **params: str) -> str:
@@ -88,42 +205,74 @@ def graph_counts(server_url: str, **params: str) -> str:
     return f"{len(data['nodes'])} nodes · {len(data['edges'])} edges"
 
 
-def test_a_view_is_drawn_as_an_interactive_graph(page, server_url):
+def test_the_graph_panel_starts_with_a_view(page, server_url):
     open_page(page, server_url)
-    page.wait_for_selector("#view option[value='membership']", state="attached")
-    page.select_option("#view", "membership")
     expect(page.locator("#graph-status")).to_have_text(graph_counts(server_url, view="membership"))
     expect(page.locator("#network canvas")).to_have_count(1)
-    assert "Nation (10)" in page.inner_text("#legend")
+    assert page.locator(".legend-item:has(input[value='Nation']) .count").inner_text() == "10 of 10"
+    hover = page.evaluate("state.graph.network.groups.get('Nation').color.hover.background")
+    assert hover == page.evaluate("state.graph.network.groups.get('Nation').color.background")
     assert page.errors == []
     assert_stayed_local(page, server_url)
 
 
-def test_a_construct_result_fills_the_table_and_the_graph(page, server_url):
+def click_node(page, node_id: str) -> None:
+    page.locator("#network").scroll_into_view_if_needed()
+    point = page.evaluate("id => state.graph.network.canvasToDOM(state.graph.network.getPositions([id])[id])", node_id)
+    box = page.locator("#network canvas").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_graph_details_name_the_class_once_and_link_the_entity_page(page, server_url):
     open_page(page, server_url)
-    page.fill("#query", MEMBERSHIP_CONSTRUCT)
+    expect(page.locator("#graph-status")).to_contain_text("nodes")
+    expect(page.locator("body")).to_have_attribute("data-settled", re.compile("."), timeout=30_000)
+    click_node(page, NS + "France")
+    expect(page.locator("#details .details-title")).to_have_text("France")
+    assert page.inner_text("#details .details-kind") == "Nation"
+    page.click("#details a:text('Open its page')")
+    expect(page.locator("h2")).to_have_text("France")
+
+
+def test_a_construct_result_is_drawn(page, server_url):
+    open_page(page, server_url)
+    page.select_option("#view", "")
+    set_query(page, MEMBERSHIP_CONSTRUCT)
     run_and_wait(page)
-    assert page.locator("#results thead th").all_inner_texts() == ["subject", "predicate", "object"]
-    assert page.inner_text("#status").startswith("20 triples")
-    assert "org:member" in page.locator("#results tbody td:nth-child(2)").all_inner_texts()
+    assert page.inner_text("#status").startswith("CONSTRUCT")
     expect(page.locator("#graph-status")).to_have_text(graph_counts(server_url, view="membership"))
     assert page.locator("#downloads a").all_inner_texts() == ["Turtle", "N-Triples", "JSON-LD", "RDF/XML"]
     assert page.errors == []
 
 
-def hover_node(page, node_id: str) -> None:
-    """Move the mouse over a node of the drawn graph (its tooltip then opens)."""
-    page.wait_for_timeout(500)
-    point = page.evaluate(
-        """(id) => {
-            const network = state.network;
-            network.setOptions({ physics: false });
-            return network.canvasToDOM(network.getPositions([id])[id]);
-        }""",
-        node_id,
+@pytest.mark.parametrize("where", ["", "entity/RobertBrose"])
+def test_axe_finds_no_violation(axe_page, server_url, where):
+    axe_page.goto(server_url + where)
+    if not where:
+        expect(axe_page.locator(".yasqe .CodeMirror")).to_have_count(1)
+        run_and_wait(axe_page)
+        expect(axe_page.locator("#graph-status")).to_contain_text("nodes")
+    assert axe.violations(axe_page) == []
+
+
+def test_no_style_or_script_breaks_the_content_security_policy(page, server_url):
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.sourceFile + ':' + e.lineNumber));"
     )
-    box = page.locator("#network canvas").bounding_box()
-    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    open_page(page, server_url)
+    page.select_option("#library", "founders")
+    run_and_wait(page)
+    page.mouse.move(300, 300)
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def slow_server_url():
+    """A server whose time limit leaves room for a query of 100,000 rows on a loaded machine."""
+    with serving("--timeout", "170") as url:
+        yield url
 
 
 HOSTILE_DATA = f"""@prefix cspo: <https://w3id.org/cspo-graph/ns#> .
@@ -147,17 +296,23 @@ def test_hostile_text_in_the_data_runs_nothing(page, hostile_server_url):
     dialogs = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
     open_page(page, hostile_server_url)
-    page.fill("#query", "SELECT ?label WHERE { cspo:Hostile rdfs:label ?label }")
+    set_query(page, "SELECT ?nation ?label WHERE { ?nation rdfs:label ?label . FILTER(?nation = cspo:Hostile) }")
     run_and_wait(page)
-    assert page.locator("#results tbody td").all_inner_texts() == [HOSTILE]
-    page.select_option("#view", "membership")
+    assert HOSTILE in " ".join(cells(page, 2))
     expect(page.locator("#graph-status")).to_contain_text("12 nodes")
-    hover_node(page, "https://w3id.org/cspo-graph/ns#Hostile")
-    expect(page.locator("div.vis-tooltip")).to_be_visible()
-    assert HOSTILE in page.inner_text("div.vis-tooltip")
-    assert page.locator("div.vis-tooltip img").count() == 0
-    page.select_option("#library", "members")
-    run_and_wait(page)
-    assert page.locator("#results img, #network img, #legend img").count() == 0
+    expect(page.locator("body")).to_have_attribute("data-settled", re.compile("."), timeout=30_000)
+    click_node(page, NS + "Hostile")
+    assert HOSTILE in page.inner_text("#details")
+    page.click(".facts-box summary")
+    assert HOSTILE in page.inner_text("#facts")
+    page.click(".yasr a.iri:text('cspo:Hostile')")
+    expect(page.locator("h2")).to_have_text(HOSTILE)
+    assert page.locator("img").count() == 0
+    page.go_back()
+    expect(page.locator(".yasqe .CodeMirror")).to_have_count(1)
+    assert page.locator("#yasgui img, #network img, #legend img, #details img, #facts img").count() == 0
     assert dialogs == []
-    assert page.errors == []
+    # YASR's sanitizer (DOMPurify) parses the label in an inert document, where Chromium reports
+    # the blocked onerror handler; no other error may appear.
+    assert [e for e in page.errors if "violates the following Content Security Policy" not in e] == []
+    assert_stayed_local(page, hostile_server_url)

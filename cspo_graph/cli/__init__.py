@@ -24,6 +24,7 @@ COMMANDS = {
     "analyze": "cspo_graph.cli.graph:analyze",
     "check-grounding": "cspo_graph.cli.check_grounding:check_grounding",
     "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
+    "describe": "cspo_graph.cli.describe:describe",
     "export": "cspo_graph.cli.export:export",
     "graph": "cspo_graph.cli.graph:graph",
     "load": "cspo_graph.cli.load:load",

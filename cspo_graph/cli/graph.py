@@ -18,6 +18,8 @@ F = TypeVar("F", bound=Callable[..., object])
 VIEW_NAMES = ("representation", "statements", "membership", "all")
 """The shipped views (checked against :data:`cspo_graph.views.catalog.VIEWS` by the tests); named
 here so that listing the commands does not import the views' libraries."""
+CHARTS = ("timeline",)
+"""Views drawn as a chart (SVG) rather than as a graph: timeline, the membership timeline."""
 DEFAULT_OUTPUT = "cspo-graph"
 
 
@@ -34,10 +36,11 @@ def view_options(command: F) -> F:
     command = click.option(
         "--view",
         "view_name",
-        type=click.Choice(VIEW_NAMES),
+        type=click.Choice(VIEW_NAMES + CHARTS),
         default=None,
         help="representation: who represents whom; statements: who said what; membership: "
-        "who joined the CSpO when; all: everything (the default).",
+        "who joined the CSpO when; all: everything (the default); timeline: the membership "
+        "timeline as an SVG chart, each bar citing its source.",
     )(command)
     return data_option(command)
 
@@ -84,10 +87,30 @@ def graph(
     """
     from cspo_graph.views.formats import format_for, write
 
+    if view_name in CHARTS:
+        _chart(out, data, fmt)
+        return
     chosen = format_for(fmt, None if out == "-" else out)
     text = write(_build(view_name, query_file, data), chosen)
     target = out or DEFAULT_OUTPUT + chosen.extensions[0]
     emit(text, None if target == "-" else target)
+
+
+def _chart(out: str | None, data: tuple[str, ...], fmt: str | None) -> None:
+    """Write the membership timeline as SVG."""
+    from cspo_graph.errors import UsageError
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
+    from cspo_graph.views.timeline import membership_bars, render_svg
+
+    if fmt not in (None, "svg"):
+        raise UsageError("--view timeline is drawn as SVG only (leave out --format)")
+    target = out or DEFAULT_OUTPUT + "-timeline.svg"
+    with RdflibEngine(Source(files=data)) as engine:
+        svg = render_svg(membership_bars(engine))
+    emit(svg, None if target == "-" else target)
+    if target != "-":
+        click.echo(f"wrote {target}", err=True)
 
 
 @click.command()

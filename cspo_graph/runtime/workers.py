@@ -171,6 +171,7 @@ class WorkerPool:
         self.max_workers = max(1, max_workers)
         self._idle: list[_Worker] = []
         self._alive: dict[int, _Worker] = {}
+        self._labelled: dict[str, _Worker] = {}
         self._starting = 0
         self._lock = threading.Condition()
         self._zygote_lock = threading.Lock()
@@ -188,10 +189,17 @@ class WorkerPool:
         theirs.close()
         self._finalizer = weakref.finalize(self, _shut, self._control, zygote, self._alive)
 
-    def run(self, payload: Any, *, timeout: float | None, network: bool = False, what: str = "<query>") -> Any:
-        """``handler(payload)`` in a worker; :class:`QueryTimeout` when ``timeout`` seconds pass first."""
+    def run(
+        self, payload: Any, *, timeout: float | None, network: bool = False, what: str = "<query>", label: str = ""
+    ) -> Any:
+        """``handler(payload)`` in a worker; :class:`QueryTimeout` when ``timeout`` seconds pass first.
+
+        A ``label`` names the run for :meth:`cancel`."""
         seconds = check_timeout(timeout)
         worker = self._acquire(network)
+        if label:
+            with self._lock:
+                self._labelled[label] = worker
         try:
             worker.connection.send(payload)
             if not _answered(worker.connection, seconds):
@@ -201,13 +209,30 @@ class WorkerPool:
             except (EOFError, OSError):
                 raise _died(what, self._discard(worker)) from None
         except BaseException:  # a timeout, a death, an interrupt: the worker is not used again
+            self._forget(label)
             self._discard(worker)
             self._release(None)
             raise
+        self._forget(label)
         self._release(worker)
         if status == "error":
             raise value
         return value
+
+    def cancel(self, label: str) -> bool:
+        """Kill the worker running the run named ``label`` (its :meth:`run` raises); false if none runs."""
+        with self._lock:
+            worker = self._labelled.get(label)
+        if worker is None:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        return True
+
+    def _forget(self, label: str) -> None:
+        if label:
+            with self._lock:
+                self._labelled.pop(label, None)
 
     def _acquire(self, network: bool) -> _Worker:
         """An idle worker of the right kind, or a new one once fewer than ``max_workers`` are alive."""

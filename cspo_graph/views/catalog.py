@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph.errors import InputError, UsageError
-from cspo_graph.views.tooltips import Lookup, id_of, iri
+from cspo_graph.views.tooltips import Lookup, id_of, iri, term_of
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -88,17 +88,16 @@ WHERE {
         View(
             "statements",
             "Who said what",
-            "Each verbatim statement with its speaker and the meeting it was made at, and the "
-            "source documents that report it with their publishers. Hover a statement for the "
-            "full quote.",
+            "Each verbatim statement with its speaker, and the source documents that report it "
+            "with their publishers (neither text says where the words were spoken). Click a "
+            "statement for the full quote and each source's wording.",
             """
 CONSTRUCT {
-  ?statement cspo:speaker ?speaker ; cspo:atMeeting ?meeting ; prov:wasDerivedFrom ?source .
+  ?statement cspo:speaker ?speaker ; prov:wasDerivedFrom ?source .
   ?source dcterms:publisher ?publisher .
 }
 WHERE {
   ?statement a cspo:Statement ; cspo:speaker ?speaker .
-  OPTIONAL { ?statement cspo:atMeeting ?meeting }
   OPTIONAL { ?statement prov:wasDerivedFrom ?source . OPTIONAL { ?source dcterms:publisher ?publisher } }
 }""",
         ),
@@ -116,8 +115,9 @@ WHERE { ?membership a cspo:Membership ; org:member ?nation ; org:organization ?i
             "The whole CSpO graph",
             "Every resource of the data and every link between two of them: nations, "
             "organizations, people, posts, the meeting, delegations, statements and reported "
-            "claims. Post holdings and memberships are drawn as labelled edges; sources, "
-            "wordings, dates and capacities are in the tooltips.",
+            "claims (not the curators' judgements nor the named graphs). Post holdings and "
+            "memberships are drawn as labelled edges; sources, wordings, dates and capacities "
+            "are in the details.",
             """
 CONSTRUCT { ?s ?p ?o }
 WHERE {
@@ -127,6 +127,8 @@ WHERE {
                     org:memberDuring, cspo:capacity, cspo:variantOf, time:hasTime))
   FILTER EXISTS { ?s a ?sClass . FILTER(STRSTARTS(STR(?sClass), STR(cspo:))) }
   FILTER EXISTS { ?o a ?oClass . FILTER(STRSTARTS(STR(?oClass), STR(cspo:))) }
+  FILTER NOT EXISTS { ?s a ?record . FILTER(?record IN (cspo:Judgement, cspo:SourceGraph, cspo:CurationGraph)) }
+  FILTER NOT EXISTS { ?o a ?record . FILTER(?record IN (cspo:Judgement, cspo:SourceGraph, cspo:CurationGraph)) }
 }""",
         ),
     )
@@ -272,9 +274,10 @@ def _describe(graph: nx.MultiDiGraph, lookup: Lookup) -> None:
             sources=lookup.sources(node),
         )
         cited.update(attributes["sources"])
-    for _, _, attributes in graph.edges(data=True):
+    for source, target, attributes in graph.edges(data=True):
         attributes.setdefault("title", attributes["label"])
-        attributes.setdefault("details", [])
-        attributes.setdefault("sources", [])
+        if "via" not in attributes:  # a plain triple: its own sources, and the quote it comes from
+            triple = (term_of(source), term_of(attributes["predicate"]), term_of(target))
+            attributes.update(sources=lookup.triple_sources(triple), details=lookup.edge_details(source, target))
         cited.update(attributes["sources"])
     graph.graph["sources"] = sorted(cited)

@@ -137,6 +137,7 @@ def page_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
             "title": attributes.get("title", attributes.get("label", "")),
             "details": attributes.get("details", []),
             "sources": attributes.get("sources", []),
+            "via": attributes.get("via", ""),
         }
         for source, target, attributes in graph.edges(data=True)
     ]
@@ -170,6 +171,8 @@ def render_html(graph: nx.MultiDiGraph) -> str:
         data=data,
         vis_js=_inline(vis_js, "vis-network.min.js"),
         vis_css=_inline(vis_css, "vis-network.css"),
-        page_js=_inline((templates / "graph.js").read_text("utf-8"), "graph.js"),
-        page_css=_inline((templates / "graph.css").read_text("utf-8"), "graph.css"),
+        graph_js=_inline((templates / "graph.js").read_text("utf-8"), "graph.js"),
+        page_js=_inline((templates / "graph-page.js").read_text("utf-8"), "graph-page.js"),
+        graph_css=_inline((templates / "graph.css").read_text("utf-8"), "graph.css"),
+        page_css=_inline((templates / "graph-page.css").read_text("utf-8"), "graph-page.css"),
     )

@@ -9,6 +9,7 @@ SPARQL syntax (``^cspo:holder/cspo:post``), so that they read like the queries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -104,12 +105,17 @@ WORDINGS = "^cspo:wordingOf|org:memberDuring/^cspo:wordingOf"
 """From a fact to the wordings that state it (a membership's include its period's)."""
 
 
+_PARSING = threading.Lock()
+"""rdflib's SPARQL parser (pyparsing) is not thread-safe, and the server builds views in threads."""
+
+
 @cache
 def property_path(path: str) -> Any:
     """An rdflib property path from SPARQL property path syntax, e.g. ``^cspo:holder/cspo:post``."""
     from rdflib.plugins.sparql import prepareQuery
 
-    query = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=resources.PREFIXES)
+    with _PARSING:
+        query = prepareQuery(f"SELECT * WHERE {{ ?s {path} ?o }}", initNs=resources.PREFIXES)
     return query.algebra.p.p.triples[0][1]
 
 
@@ -154,6 +160,7 @@ class Lookup:
     def __init__(self, data: rdflib.Graph) -> None:
         import rdflib
 
+        self.dataset = data
         self.data = _flat(data)
         self._literal = rdflib.Literal
         ontology = (rdflib.URIRef(resources.NAMESPACE.rstrip("#")), rdflib.RDF.type, rdflib.OWL.Ontology)
@@ -179,7 +186,9 @@ class Lookup:
         for graph in (self.data, self.schema):
             for prop in ("rdfs:label", "foaf:name"):
                 found = graph.objects(term_of(node_id), property_path(prop))
-                labels = sorted(found, key=lambda label: (label.language not in (None, "en"), label))
+                labels = sorted(
+                    found, key=lambda label: (getattr(label, "language", None) not in (None, "en"), str(label))
+                )
                 if labels:
                     return str(labels[0])
         if node_id.startswith("_:"):
@@ -190,7 +199,7 @@ class Lookup:
         """What a property is called on an edge or in a tooltip."""
         if prop in PROPERTY_NAMES:
             return PROPERTY_NAMES[prop]
-        labels = sorted(self.schema.objects(term_of(prop), property_path("rdfs:label")))
+        labels = sorted(self.schema.objects(term_of(prop), property_path("rdfs:label")), key=str)
         if labels:
             return str(labels[0])
         local = prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
@@ -223,6 +232,38 @@ class Lookup:
         """The node's source documents, each by title and publisher."""
         return [self.source_text(str(source)) for source in self.values(node_id, path)]
 
+    @property
+    def graph_sources(self) -> dict[str, str]:
+        """Source graph IRI -> the source document it holds the statements of (docs/provenance.md)."""
+        if not hasattr(self, "_graph_sources"):
+            import rdflib
+
+            derived, graph_class = property_path("prov:wasDerivedFrom"), term_of(iri("cspo:SourceGraph"))
+            self._graph_sources = {
+                str(graph): str(source)
+                for graph, source in self.data.subject_objects(derived)
+                if (graph, rdflib.RDF.type, graph_class) in self.data
+            }
+        return self._graph_sources
+
+    def graphs_holding(self, triple: tuple[Node, Node, Node]) -> list[str]:
+        """The named graphs of the dataset that hold a triple, sorted."""
+        import rdflib
+
+        if not isinstance(self.dataset, rdflib.Dataset):
+            return []
+        return sorted({str(graph.identifier) for graph in self.dataset.graphs(triple)})
+
+    def triple_sources(self, triple: tuple[Node, Node, Node]) -> list[str]:
+        """The source documents that state a triple (those whose graph holds it), each by title and publisher."""
+        documents = (self.graph_sources.get(graph) for graph in self.graphs_holding(triple))
+        return [self.source_text(document) for document in documents if document]
+
+    def edge_details(self, source_id: str, target_id: str) -> list[list[str]]:
+        """Detail lines of an edge: the quotes and wordings of the fact it starts from (a
+        statement's, for its speaker edge), so the edge tells what was said and where."""
+        return [line for line in self.details(source_id) if line[0] == "quote" or line[0].startswith("as worded in")]
+
     def source_text(self, source_id: str) -> str:
         """A source document by its title (its label when it has none) and its publisher."""
         titles = self.values(source_id, "dcterms:title")
@@ -253,6 +294,11 @@ class Lookup:
         return _unique(lines)
 
 
+def _english_first(label: Node) -> tuple[bool, str]:
+    """Sort key: labels in English (or with no language) first, then by text."""
+    return getattr(label, "language", None) not in (None, "en"), str(label)
+
+
 def _unique(lines: Iterable[list[str]]) -> list[list[str]]:
-    seen: set[tuple[str, ...]] = set()
-    return [line for line in lines if not (tuple(line) in seen or seen.add(tuple(line)))]
+    """The lines without repeats, in their order."""
+    return [list(line) for line in dict.fromkeys(tuple(line) for line in lines)]

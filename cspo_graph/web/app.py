@@ -69,6 +69,7 @@ from cspo_graph.query.params import parse_term
 from cspo_graph.query.render import media_type, render
 from cspo_graph.query.results import Term
 from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
+from cspo_graph.web import entities, workbench
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
 from cspo_graph.web.protocol import QueryOperation, query_operation, read_parameters
 
@@ -98,7 +99,8 @@ ERROR_MESSAGES: dict[type[Exception], str] = {
 """Messages that replace the CLI's wording where it would name a CLI option."""
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    f"default-src 'none'; script-src 'self'; style-src 'self' {' '.join(workbench.STYLE_HASHES)}; "
+    "img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = [
@@ -354,6 +356,8 @@ def create_app(engine: Engine, *, limits: Limits | None = None, host: str = "127
         Route("/graph/views", endpoint.list_views),
         Route("/graph", endpoint.graph, methods=["GET", "POST"]),
         *vendor_routes(),
+        *workbench.routes(endpoint),
+        *entities.routes(endpoint),
         Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
     ]
     return Starlette(

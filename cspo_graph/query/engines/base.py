@@ -34,6 +34,8 @@ class Request:
     """Seconds the query (with the conversion of its result) may run; ``None``: no limit."""
     allow_service: bool = False
     """Whether SERVICE clauses may reach the network."""
+    label: str = ""
+    """A name for the running query, by which :meth:`Engine.cancel` stops it (the web page's request id)."""
     default_graphs: tuple[str, ...] = ()
     """Graph IRIs whose merge is the default graph (the SPARQL 1.1 Protocol's ``default-graph-uri``)."""
     named_graphs: tuple[str, ...] = ()
@@ -73,6 +75,10 @@ class Engine(ABC):
     @abstractmethod
     def query(self, request: Request) -> QueryResult:
         """Answer ``request``: an engine-neutral result, or a :class:`cspo_graph.errors.CspoError`."""
+
+    def cancel(self, label: str) -> bool:
+        """Stop the running query whose request has this ``label``; false when none runs."""
+        return False
 
     @abstractmethod
     def close(self) -> None:

@@ -159,7 +159,12 @@ class OxigraphEngine(Engine):
             raise CspoError(f"{request.source}: Oxigraph could not evaluate the query: {exc}") from None
 
     def query(self, request: Request) -> QueryResult:
-        return self._pool.run(request, timeout=request.timeout, network=request.allow_service, what=request.source)
+        return self._pool.run(
+            request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
+        )
+
+    def cancel(self, label: str) -> bool:
+        return self._pool.cancel(label)
 
     def close(self) -> None:
         self._pool.close()

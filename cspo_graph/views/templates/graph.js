@@ -1,10 +1,20 @@
-// Draws the graph that cspo-graph embedded as JSON in this page, with vis-network.
-// Text from the data only ever reaches the page through textContent and DOM nodes.
-(function () {
+// Draws a cspo-graph view with vis-network: the exported page and the serve page both use it.
+// Text from the data only ever reaches the page through textContent and DOM nodes, never as HTML.
+//
+// cspoGraph.draw(data, parts) draws `data` (nodes, edges, families: what page_data gives) into
+// parts.canvas and returns the drawing's state; parts names the page's other elements:
+// details (the pinned details panel), legend (the show/hide checkboxes with counts), counts
+// (the "N nodes · M edges" line), table (where the same facts are listed as a table),
+// announce (a live region saying which node the keyboard is on) and entityHref (id -> the URL
+// of the entity's page, where there is one).
+(function (global) {
   "use strict";
 
-  var data = JSON.parse(document.getElementById("graph-data").textContent);
   var LABEL_MAX = 44;
+  var FOCUS_ABOVE = 40; // views with more nodes than this start on one neighbourhood
+  var FOCUS_MAX = 30; // of at most this many nodes
+  var LABEL_GAP = 6; // canvas pixels kept between two nodes' boxes (shape and label)
+  var MAX_GROWTH = 240; // canvas pixels a node may be moved out to clear edge labels
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -17,153 +27,563 @@
     return text.length > LABEL_MAX ? text.slice(0, LABEL_MAX - 1).trimEnd() + "…" : text;
   }
 
-  // A tooltip as DOM nodes: heading, class, detail lines, sources.
-  function tooltip(item, heading, kind) {
-    var box = el("div", "tip");
-    box.appendChild(el("div", "tip-title", heading));
-    if (kind) box.appendChild(el("div", "tip-kind", kind));
-    if (item.details.length) {
-      var lines = el("dl", "tip-details");
-      item.details.forEach(function (pair, index) {
-        var repeated = index > 0 && item.details[index - 1][0] === pair[0];
-        lines.appendChild(el("dt", "", repeated ? "" : pair[0]));
-        lines.appendChild(el("dd", "", pair[1]));
-      });
-      box.appendChild(lines);
+  function kindOf(n) {
+    return n.kind && n.kind !== n.family ? n.family + " · " + n.kind : n.family;
+  }
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  // Quotes and each source's wording are shown as block quotes, the rest as name: value lines.
+  function isQuote(name) {
+    return name === "quote" || name.indexOf("as worded in") === 0;
+  }
+
+  // The details panel of a node or an edge, as DOM nodes.
+  function detailsOf(item, heading, kind, href) {
+    var box = el("div", "details-body");
+    box.appendChild(el("h3", "details-title", heading));
+    if (kind) box.appendChild(el("p", "details-kind", kind));
+    if (href) {
+      var link = el("a", "details-link", "Open its page");
+      link.href = href;
+      box.appendChild(link);
     }
-    if (item.sources.length) {
-      box.appendChild(el("div", "tip-heading", "Sources"));
-      var list = el("ul", "tip-sources");
-      item.sources.forEach(function (source) { list.appendChild(el("li", "", source)); });
+    var lines = item.details.filter(function (pair) { return !isQuote(pair[0]); });
+    if (lines.length) {
+      var list = el("dl", "details-lines");
+      lines.forEach(function (pair, index) {
+        var repeated = index > 0 && lines[index - 1][0] === pair[0];
+        list.appendChild(el("dt", "", repeated ? "" : pair[0]));
+        list.appendChild(el("dd", "", pair[1]));
+      });
       box.appendChild(list);
+    }
+    item.details.filter(function (pair) { return isQuote(pair[0]); }).forEach(function (pair) {
+      var figure = el("figure", "details-quote");
+      var quote = el("blockquote", "", pair[1]);
+      quote.tabIndex = 0;
+      figure.appendChild(quote);
+      figure.appendChild(el("figcaption", "", pair[0]));
+      box.appendChild(figure);
+    });
+    if (item.sources.length) {
+      box.appendChild(el("h4", "details-heading", "Sources"));
+      var sources = el("ul", "details-sources");
+      item.sources.forEach(function (source) { sources.appendChild(el("li", "", source)); });
+      box.appendChild(sources);
     }
     return box;
   }
 
-  var labels = {};
-  data.nodes.forEach(function (n) { labels[n.id] = n.label; });
-
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return {
-      id: n.id,
-      label: shorten(n.label),
-      fullLabel: n.label,
-      group: n.family,
-      value: n.degree,
-      title: tooltip(n, n.label, n.kind && n.kind !== n.family ? n.family + " · " + n.kind : n.family),
-    };
-  }));
-
   // Parallel edges (two facts between the same two nodes) bend away from each other.
-  function pairOf(e) { return [e.from, e.to].sort().join("\u0000"); }
-  var total = {}, seen = {};
-  data.edges.forEach(function (e) { total[pairOf(e)] = (total[pairOf(e)] || 0) + 1; });
-  var edges = new vis.DataSet(data.edges.map(function (e, index) {
-    var pair = pairOf(e);
-    var nth = seen[pair] = (seen[pair] || 0) + 1;
-    var edge = {
-      id: index,
-      from: e.from,
-      to: e.to,
-      label: shorten(e.label),
-      length: Math.max(150, 80 + 9 * e.label.length), // room for the label along the edge
-      title: tooltip(e, e.title, labels[e.from] + " → " + labels[e.to]),
-    };
-    if (total[pair] > 1) {
-      var side = (nth % 2 ? "curvedCW" : "curvedCCW");
-      edge.smooth = { type: e.from < e.to ? side : (side === "curvedCW" ? "curvedCCW" : "curvedCW"),
-                      roundness: 0.2 + 0.15 * Math.floor((nth - 1) / 2) };
-    }
-    return edge;
-  }));
+  function edgeItems(data, labels) {
+    function pairOf(e) { return [e.from, e.to].sort().join("\u0000"); }
+    var total = {}, seen = {};
+    data.edges.forEach(function (e) { total[pairOf(e)] = (total[pairOf(e)] || 0) + 1; });
+    return data.edges.map(function (e, index) {
+      var pair = pairOf(e);
+      var nth = seen[pair] = (seen[pair] || 0) + 1;
+      var edge = {
+        id: index, from: e.from, to: e.to, label: shorten(e.label), fact: e,
+        heading: e.title, kind: labels[e.from] + " → " + labels[e.to],
+        length: Math.max(160, 90 + 8 * e.label.length), // room for the label between its ends
+      };
+      if (total[pair] > 1) {
+        var side = (nth % 2 ? "curvedCW" : "curvedCCW");
+        edge.smooth = { type: e.from < e.to ? side : (side === "curvedCW" ? "curvedCCW" : "curvedCW"),
+                        roundness: 0.2 + 0.15 * Math.floor((nth - 1) / 2) };
+      }
+      return edge;
+    });
+  }
 
-  var hidden = {};
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hidden[n.group]; } });
-  var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return !hidden[nodes.get(e.from).group] && !hidden[nodes.get(e.to).group]; },
-  });
-
-  var groups = {};
-  data.families.forEach(function (f) {
-    groups[f.name] = { shape: f.shape, color: { background: f.color, border: f.border,
-      highlight: { background: f.color, border: "#222" }, hover: { background: f.color, border: "#222" } } };
-  });
-
-  var started = performance.now();
-  var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, {
-    groups: groups,
-    nodes: {
-      scaling: { min: 10, max: 38 },
-      font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff" },
-      borderWidth: 1.5,
-      widthConstraint: { maximum: 160 },
-    },
-    edges: {
-      arrows: { to: { enabled: true, scaleFactor: 0.45 } },
-      color: { color: "#a7adb8", highlight: "#39404d", hover: "#39404d" },
-      width: 1.2,
-      font: { size: 12, face: "system-ui, sans-serif", color: "#5b6270", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
-      smooth: { type: "continuous", roundness: 0.3 },
-      selectionWidth: 2,
-      scaling: { label: { drawThreshold: 9 } }, // edge labels show from about 70% zoom
-    },
-    physics: {
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: {
-        gravitationalConstant: -120, centralGravity: 0.02, springLength: 150, springConstant: 0.03,
-        damping: 0.7, avoidOverlap: 1,
+  function options(groups) {
+    return {
+      groups: groups,
+      nodes: {
+        scaling: { min: 10, max: 34 },
+        font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff" },
+        borderWidth: 1.5,
+        widthConstraint: { maximum: 170 },
       },
-      minVelocity: 1.5,
-      maxVelocity: 60,
-      timestep: 0.4,
-      stabilization: { enabled: true, iterations: 800, updateInterval: 50, fit: true },
-    },
-    layout: { randomSeed: 4 }, // the same picture every time the page opens
-    interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false },
-  });
-
-  // Once the layout has settled, physics stops: the picture holds still, and nodes
-  // a reader drags stay where they are put. A time limit stops it on any data.
-  var state = { network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, settled: null };
-  function settle(by) {
-    if (state.settled) return;
-    network.setOptions({ physics: { enabled: false } });
-    network.fit();
-    state.settled = { by: by, ms: Math.round(performance.now() - started) };
-    document.body.setAttribute("data-settled", by);
+      edges: {
+        arrows: { to: { enabled: true, scaleFactor: 0.45 } },
+        color: { color: "#9aa1ad", highlight: "#2d333d", hover: "#2d333d" },
+        width: 1.2,
+        // Horizontal labels on a white background: the line no longer runs through the words.
+        font: { size: 12, face: "system-ui, sans-serif", color: "#434a56", strokeWidth: 0,
+                background: "rgba(255,255,255,0.92)", align: "horizontal" },
+        smooth: { type: "continuous", roundness: 0.3 },
+        selectionWidth: 2,
+        scaling: { label: { drawThreshold: 7 } },
+      },
+      physics: {
+        solver: "forceAtlas2Based",
+        forceAtlas2Based: {
+          gravitationalConstant: -140, centralGravity: 0.02, springLength: 170, springConstant: 0.03,
+          damping: 0.7, avoidOverlap: 1,
+        },
+        minVelocity: 1.5,
+        maxVelocity: 60,
+        timestep: 0.4,
+        stabilization: { enabled: true, iterations: 800, updateInterval: 50, fit: true },
+      },
+      layout: { randomSeed: 4 }, // the same picture every time the page opens
+      interaction: { hover: true, navigationButtons: false, keyboard: false, multiselect: false },
+    };
   }
-  network.on("stabilized", function () { settle("stabilized"); });
-  network.once("stabilizationIterationsDone", function () {
-    setTimeout(function () { settle("time limit"); }, 6000);
-  });
-  window.cspoGraph = state;
 
-  // Find: select the nodes whose label holds the text; Enter (or a single match) focuses the first.
-  var search = document.getElementById("search");
-  var matchesOut = document.getElementById("matches");
-  function matches() {
-    var text = search.value.trim().toLowerCase();
-    if (!text) return [];
-    return nodeView.getIds({ filter: function (n) { return n.fullLabel.toLowerCase().indexOf(text) !== -1; } });
-  }
-  function find(focus) {
-    var ids = matches();
-    network.selectNodes(ids);
-    matchesOut.textContent = search.value.trim() ? ids.length + (ids.length === 1 ? " match" : " matches") : "";
-    if (ids.length && (focus || ids.length === 1)) {
-      network.focus(ids[0], { scale: 1.1, animation: { duration: 400 } });
+  function draw(data, parts) {
+    var labels = {};
+    var neighbours = {};
+    data.nodes.forEach(function (n) { labels[n.id] = n.label; neighbours[n.id] = []; });
+    data.edges.forEach(function (e) {
+      neighbours[e.from].push(e.to);
+      neighbours[e.to].push(e.from);
+    });
+    var facts = {};
+    data.nodes.forEach(function (n) { facts[n.id] = n; });
+
+    var nodes = new vis.DataSet(data.nodes.map(function (n) {
+      return { id: n.id, label: shorten(n.label), fullLabel: n.label, group: n.family, value: n.degree };
+    }));
+    var edges = new vis.DataSet(edgeItems(data, labels));
+
+    var hidden = {}; // family -> true when its checkbox is off
+    var shown = null; // with a focused start: the ids drawn so far (null: every node)
+    function visible(id) {
+      return !hidden[facts[id].family] && (shown === null || shown[id]);
     }
-  }
-  search.addEventListener("input", function () { find(false); });
-  search.addEventListener("keydown", function (event) { if (event.key === "Enter") find(true); });
+    var nodeView = new vis.DataView(nodes, { filter: function (n) { return visible(n.id); } });
+    var edgeView = new vis.DataView(edges, { filter: function (e) { return visible(e.from) && visible(e.to); } });
 
-  // Show or hide a family of nodes from the legend.
-  Array.prototype.forEach.call(document.querySelectorAll(".legend input"), function (box) {
-    box.addEventListener("change", function () {
-      hidden[box.value] = !box.checked;
+    var groups = {};
+    data.families.forEach(function (f) {
+      var colour = { background: f.color, border: "#1d1d1f" }; // a hovered or selected node keeps its colour
+      groups[f.name] = { shape: f.shape, color: { background: f.color, border: f.border, highlight: colour, hover: colour } };
+    });
+
+    if (data.nodes.length > FOCUS_ABOVE) {
+      var first = centre();
+      shown = {};
+      shown[first] = true;
+      neighbours[first].forEach(function (other) { shown[other] = true; });
+    }
+
+    var started = performance.now();
+    var network = new vis.Network(parts.canvas, { nodes: nodeView, edges: edgeView }, options(groups));
+    var state = {
+      network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+      settled: null, busy: true, pinned: null, current: null, hidden: hidden,
+      expand: expand, showAll: showAll, separate: separate, pin: pin, overlaps: overlaps, edgeLabelBoxes: edgeLabelBoxes,
+    };
+
+    // ---- layout: physics first, then every node's box (shape and label) is pushed clear of the others
+
+    function boxes(ids) {
+      network.redraw(); // boxes are measured when drawn
+      var positions = network.getPositions(ids);
+      return ids.map(function (id) {
+        // The union of the shape and the label as drawn (getBoundingBox cuts labels below square shapes short).
+        var body = network.body.nodes[id], label = body.labelModule.size, shape = body.shape;
+        var box = { left: Math.min(shape.left, label.left), top: Math.min(shape.top, label.top),
+                    right: Math.max(shape.left + shape.width, label.left + label.width),
+                    bottom: Math.max(shape.top + shape.height, label.top + label.height) };
+        var at = positions[id];
+        return { id: id, x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x,
+                 top: box.top - at.y, bottom: box.bottom - at.y };
+      });
+    }
+
+    // Pairs of visible nodes whose boxes overlap (what the browser test measures).
+    function overlaps() {
+      var list = boxes(nodeView.getIds());
+      var found = [];
+      for (var i = 0; i < list.length; i++) {
+        for (var j = i + 1; j < list.length; j++) {
+          var a = list[i], b = list[j];
+          if (a.x + a.left < b.x + b.right && b.x + b.left < a.x + a.right &&
+              a.y + a.top < b.y + b.bottom && b.y + b.top < a.y + a.bottom) found.push([a.id, b.id]);
+        }
+      }
+      return found;
+    }
+
+    // Give each edge room for its label between its ends: the less linked end moves out along the edge.
+    function lengthen() {
+      var ids = nodeView.getIds();
+      var positions = network.getPositions(ids);
+      var degree = {};
+      edgeView.get().forEach(function (e) {
+        degree[e.from] = (degree[e.from] || 0) + 1;
+        degree[e.to] = (degree[e.to] || 0) + 1;
+      });
+      edgeView.get().forEach(function (e) {
+        var a = positions[e.from], b = positions[e.to];
+        if (!a || !b || e.from === e.to) return;
+        var need = 7 * e.label.length + 90;
+        var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
+        if (length >= need) return;
+        var moving = degree[e.to] <= degree[e.from] ? b : a, sign = moving === b ? 1 : -1;
+        moving.x += sign * dx / length * (need - length);
+        moving.y += sign * dy / length * (need - length);
+      });
+      nodes.update(ids.map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+    }
+
+    // Edge labels as drawn: [edge id, left, top, right, bottom] (canvas pixels), for the visible edges.
+    function edgeLabelBoxes() {
+      network.redraw();
+      return edgeView.getIds().map(function (id) {
+        var size = network.body.edges[id] && network.body.edges[id].labelModule.size;
+        return size && size.width ? [id, size.left, size.top, size.left + size.width, size.top + size.height] : null;
+      }).filter(Boolean);
+    }
+    function meet(a, b) { // with a gap of 4 pixels kept between the two
+      return a[1] < b[3] + 4 && b[1] < a[3] + 4 && a[2] < b[4] + 4 && b[2] < a[4] + 4;
+    }
+
+    // Two edge labels that overlap: the second edge grows at its less linked end (its label moves out).
+    function spreadEdgeLabels() {
+      var total = {}; // how far each node has been moved out, at most MAX_GROWTH
+      for (var round = 0; round < 40; round++) {
+        var list = edgeLabelBoxes(), grown = {};
+        var positions = network.getPositions(nodeView.getIds());
+        for (var i = 0; i < list.length; i++) {
+          for (var j = i + 1; j < list.length; j++) {
+            if (!meet(list[i], list[j]) || grown[list[j][0]]) continue;
+            var e = edges.get(list[j][0]);
+            var a = positions[e.from], b = positions[e.to];
+            if (!a || !b || e.from === e.to) continue;
+            var moving = network.getConnectedEdges(e.to).length <= network.getConnectedEdges(e.from).length ? e.to : e.from;
+            var first = edges.get(list[i][0]);
+            if (first.from === moving || first.to === moving) continue; // both labels would move together
+            var other = moving === e.to ? a : b, at = positions[moving];
+            var dx = at.x - other.x, dy = at.y - other.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
+            var step = 2 * (list[j][4] - list[j][2]) + 8;
+            if ((total[moving] || 0) + step > MAX_GROWTH) continue;
+            total[moving] = (total[moving] || 0) + step;
+            at.x += dx / length * step;
+            at.y += dy / length * step;
+            grown[list[j][0]] = true;
+          }
+        }
+        if (!Object.keys(grown).length) return;
+        nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+      }
+    }
+
+    // Labels are measured as they are drawn, and a node just shown is measured once drawn:
+    // push boxes apart until none overlaps (a few passes at most).
+    function separate() {
+      for (var pass = 0; pass < 4 && (pass === 0 || overlaps().length); pass++) separateOnce();
+    }
+
+    function separateOnce() {
+      var list = boxes(nodeView.getIds());
+      for (var round = 0; round < 400; round++) {
+        var moved = false;
+        for (var i = 0; i < list.length; i++) {
+          for (var j = i + 1; j < list.length; j++) {
+            var a = list[i], b = list[j];
+            var dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left) + LABEL_GAP;
+            var dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top) + LABEL_GAP;
+            if (dx <= 0 || dy <= 0) continue;
+            moved = true;
+            if (dx < dy) { // push apart along the axis where they overlap least
+              var sx = (a.x < b.x || (a.x === b.x && i < j)) ? -1 : 1;
+              a.x += sx * dx / 2; b.x -= sx * dx / 2;
+            } else {
+              var sy = (a.y < b.y || (a.y === b.y && i < j)) ? -1 : 1;
+              a.y += sy * dy / 2; b.y -= sy * dy / 2;
+            }
+          }
+        }
+        if (!moved) break;
+      }
+      nodes.update(list.map(function (box) { return { id: box.id, x: box.x, y: box.y }; }));
+    }
+
+    // Positions are kept in the data set: nodes shown later come back where physics put them.
+    function storePositions() {
+      var positions = network.getPositions();
+      nodes.update(Object.keys(positions).map(function (id) {
+        return { id: id, x: positions[id].x, y: positions[id].y };
+      }));
+    }
+
+    // Physics lays the drawn nodes out; then it stops, the boxes are pushed clear and the view fits.
+    // Showing more nodes (expand, show all) places them by their neighbour and lays out again.
+    function finishLayout(by) {
+      if (!state.busy) return;
+      network.setOptions({ physics: { enabled: false } });
+      storePositions();
+      lengthen();
+      spreadEdgeLabels();
+      separate();
+      network.fit();
+      state.busy = false;
+      if (!state.settled) {
+        state.settled = { by: by, ms: Math.round(performance.now() - started) };
+        document.body.setAttribute("data-settled", by);
+      }
+      refreshCounts();
+    }
+    function timeLimit() {
+      var run = state.runs = (state.runs || 0) + 1;
+      setTimeout(function () { if (state.runs === run) finishLayout("time limit"); }, 6000);
+    }
+    network.on("stabilized", function () { finishLayout("stabilized"); });
+    network.once("stabilizationIterationsDone", timeLimit);
+
+    function relayout(placed) {
+      nodes.update(placed);
+      refresh();
+      state.busy = true;
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(200);
+      timeLimit();
+    }
+
+    // ---- a large view starts on the neighbourhood of its best-linked node; more on demand
+
+    function unique(list) {
+      return list.filter(function (item, index) { return list.indexOf(item) === index; });
+    }
+    // The best-linked node whose neighbourhood still reads at a glance (fewer than FOCUS_MAX nodes).
+    function centre() {
+      var ranked = data.nodes.slice().sort(function (a, b) { return b.degree - a.degree || (a.id < b.id ? -1 : 1); });
+      var fits = ranked.filter(function (n) { return unique(neighbours[n.id]).length < FOCUS_MAX; });
+      return (fits[0] || ranked[0]).id;
+    }
+    function hiddenNeighbours(id) {
+      return shown === null ? [] : unique(neighbours[id].filter(function (other) { return !shown[other]; }));
+    }
+    // Where a node shown later starts: on a circle around a node already drawn.
+    function around(anchor, ids) {
+      var at = network.getPositions([anchor])[anchor] || { x: 0, y: 0 };
+      return ids.map(function (id, index) {
+        var angle = 2 * Math.PI * index / ids.length;
+        return { id: id, x: at.x + 160 * Math.cos(angle), y: at.y + 160 * Math.sin(angle) };
+      });
+    }
+    function expand(id) {
+      var more = hiddenNeighbours(id);
+      if (!more.length) return;
+      more.forEach(function (other) { shown[other] = true; });
+      relayout(around(id, more));
+      if (state.pinned && state.pinned.node === id) pin({ node: id });
+    }
+    function showAll() {
+      if (shown === null) return;
+      var placed = [];
+      var byAnchor = {};
+      data.nodes.forEach(function (n) {
+        if (shown[n.id]) return;
+        var anchor = neighbours[n.id].filter(function (other) { return shown[other]; })[0] || centre();
+        (byAnchor[anchor] = byAnchor[anchor] || []).push(n.id);
+      });
+      Object.keys(byAnchor).forEach(function (anchor) { placed = placed.concat(around(anchor, byAnchor[anchor])); });
+      shown = null;
+      relayout(placed);
+    }
+
+    function refresh() {
       nodeView.refresh();
       edgeView.refresh();
-      find(false);
+      refreshCounts();
+      if (parts.table) fillTable();
+    }
+
+    // ---- details: hovering previews them, a click (or Enter) pins them
+
+    function entityHref(id) {
+      return parts.entityHref && id.indexOf("_:") !== 0 ? parts.entityHref(id) : null;
+    }
+    function nodeDetails(id) {
+      var n = facts[id];
+      var box = detailsOf(n, n.label, kindOf(n), entityHref(id));
+      var more = hiddenNeighbours(id);
+      if (more.length) {
+        var button = el("button", "details-expand", "Show its " + plural(more.length, "hidden neighbour", "hidden neighbours"));
+        button.type = "button";
+        button.addEventListener("click", function () { expand(id); });
+        box.appendChild(button);
+      }
+      return box;
+    }
+    function edgeDetails(id) {
+      var e = edges.get(id);
+      return detailsOf(e.fact, e.heading, e.kind, e.fact.via ? entityHref(e.fact.via) : null);
+    }
+    function show(what) {
+      if (!parts.details) return;
+      var body = what.node !== undefined ? nodeDetails(what.node) : edgeDetails(what.edge);
+      parts.details.replaceChildren(body);
+      if (state.pinned) {
+        var close = el("button", "details-close", "Unpin");
+        close.type = "button";
+        close.addEventListener("click", unpin);
+        body.insertBefore(close, body.firstChild);
+      }
+    }
+    function pin(what) {
+      state.pinned = what;
+      show(what);
+      parts.details.classList.add("pinned");
+    }
+    function unpin() {
+      state.pinned = null;
+      parts.details.classList.remove("pinned");
+      if (parts.hint) parts.details.replaceChildren(parts.hint.cloneNode(true));
+      parts.canvas.focus();
+    }
+    if (parts.details) parts.hint = parts.details.firstElementChild;
+
+    network.on("hoverNode", function (params) { if (!state.pinned) show({ node: params.node }); });
+    network.on("hoverEdge", function (params) { if (!state.pinned) show({ edge: params.edge }); });
+    network.on("click", function (params) {
+      if (params.nodes.length) {
+        state.current = params.nodes[0];
+        pin({ node: params.nodes[0] });
+      } else if (params.edges.length) {
+        pin({ edge: params.edges[0] });
+      }
     });
-  });
-})();
+    network.on("doubleClick", function (params) { if (params.nodes.length) expand(params.nodes[0]); });
+
+    // ---- keyboard: Tab to the canvas, arrows move between nodes, Enter pins the details
+
+    function announce(id) {
+      if (!parts.announce) return;
+      var more = hiddenNeighbours(id).length;
+      parts.announce.textContent = facts[id].label + ", " + kindOf(facts[id]) + ". Enter: details" +
+        (more ? "; + : show " + plural(more, "hidden neighbour", "hidden neighbours") : "") + ".";
+    }
+    function select(id) {
+      state.current = id;
+      network.selectNodes([id]);
+      var at = network.getPositions([id])[id];
+      var dom = network.canvasToDOM(at);
+      var width = parts.canvas.clientWidth, height = parts.canvas.clientHeight;
+      if (dom.x < 20 || dom.y < 20 || dom.x > width - 20 || dom.y > height - 20) {
+        network.moveTo({ position: at, animation: false });
+      }
+      if (!state.pinned) show({ node: id });
+      announce(id);
+    }
+    function nearest(from, dx, dy) {
+      var positions = network.getPositions(nodeView.getIds());
+      var here = positions[from], best = null, bestScore = Infinity;
+      Object.keys(positions).forEach(function (id) {
+        if (id === from) return;
+        var vx = positions[id].x - here.x, vy = positions[id].y - here.y;
+        var along = vx * dx + vy * dy;
+        if (along <= 0) return;
+        var across = Math.abs(vx * dy - vy * dx);
+        if (across > 2 * along) return; // outside a cone around the arrow's direction
+        var score = along + 2 * across;
+        if (score < bestScore) { bestScore = score; best = id; }
+      });
+      return best;
+    }
+    var ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    parts.canvas.addEventListener("focus", function () {
+      var ids = nodeView.getIds();
+      if (!ids.length) return;
+      select(state.current && visible(state.current) ? state.current : (shown ? centre() : ids[0]));
+    });
+    parts.canvas.addEventListener("keydown", function (event) {
+      if (!state.current) return;
+      if (ARROWS[event.key]) {
+        event.preventDefault();
+        var next = nearest(state.current, ARROWS[event.key][0], ARROWS[event.key][1]);
+        if (next) select(next);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        pin({ node: state.current });
+        parts.details.focus();
+      } else if (event.key === "+") {
+        expand(state.current);
+        announce(state.current);
+      }
+    });
+    if (parts.details) {
+      parts.details.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") unpin();
+      });
+    }
+
+    // ---- legend: show or hide a family; counts say how many of each are drawn
+
+    var countOf = {};
+    function refreshCounts() {
+      var ids = nodeView.getIds();
+      var drawn = {};
+      ids.forEach(function (id) { drawn[facts[id].family] = (drawn[facts[id].family] || 0) + 1; });
+      data.families.forEach(function (f) {
+        if (countOf[f.name]) countOf[f.name].textContent = (drawn[f.name] || 0) + " of " + f.count;
+      });
+      if (parts.counts) {
+        parts.counts.textContent = ids.length < data.nodes.length
+          ? ids.length + " of " + plural(data.nodes.length, "node", "nodes") + " · " + edgeView.length + " of " +
+            plural(data.edges.length, "edge", "edges") + " shown"
+          : plural(ids.length, "node", "nodes") + " · " + plural(edgeView.length, "edge", "edges");
+      }
+      if (parts.more) parts.more.hidden = shown === null;
+    }
+    if (parts.legend) {
+      var legend = el("fieldset", "legend-set");
+      legend.appendChild(el("legend", "", "Show"));
+      data.families.forEach(function (f) {
+        var item = el("label", "legend-item");
+        var box = el("input");
+        box.type = "checkbox";
+        box.checked = true;
+        box.value = f.name;
+        box.addEventListener("change", function () {
+          hidden[f.name] = !box.checked;
+          refresh();
+        });
+        var glyph = el("span", "glyph", f.glyph);
+        glyph.style.color = f.color;
+        glyph.setAttribute("aria-hidden", "true");
+        countOf[f.name] = el("span", "count");
+        item.append(box, glyph, el("span", "name", f.name), countOf[f.name]);
+        legend.appendChild(item);
+      });
+      parts.legend.replaceChildren(legend);
+    }
+    if (parts.more) parts.more.addEventListener("click", showAll);
+
+    // ---- the same facts as a table, for screen readers and for copying
+
+    function fillTable() {
+      var body = el("tbody");
+      edgeView.get().forEach(function (e) {
+        var row = el("tr");
+        row.append(el("td", "", labels[e.from]), el("td", "", e.fact.label || e.heading), el("td", "", labels[e.to]),
+                   el("td", "", e.fact.sources.length ? e.fact.sources.join("; ") : facts[e.from].sources.join("; ")));
+        body.appendChild(row);
+      });
+      var table = el("table", "facts");
+      var head = el("thead");
+      var headRow = el("tr");
+      ["From", "Relation", "To", "Sources"].forEach(function (name) {
+        var cell = el("th", "", name);
+        cell.scope = "col";
+        headRow.appendChild(cell);
+      });
+      head.appendChild(headRow);
+      table.append(el("caption", "", "The " + plural(edgeView.length, "fact", "facts") + " drawn in the graph"), head, body);
+      parts.table.replaceChildren(table);
+    }
+
+    refresh();
+    return state;
+  }
+
+  global.cspoGraphDraw = draw;
+})(window);

@@ -1,15 +1,19 @@
-// The cspo-graph web page: library menu, query editor, results table, downloads, graph.
-// Every text from the data or the server reaches the page through textContent, never as HTML.
+// The cspo-graph web page: YASGUI (editor, tabs, history, results) on the page's endpoint,
+// the query library, the "showing N of M" line and full-result downloads, cancel, and the graph.
+// Every text from the data or the server reaches the page through textContent (YASR escapes
+// and sanitizes what it writes), never as HTML of ours.
 "use strict";
 
-const ACCEPT = "application/sparql-results+json, application/ld+json;q=0.9";
+const PAGE_ENDPOINT = "/page/sparql"; // like /sparql, with at most ROW_CAP rows per result
 const DOWNLOADS = {
   SELECT: [["JSON", "json"], ["XML", "xml"], ["CSV", "csv"], ["TSV", "tsv"]],
+  ASK: [["JSON", "json"], ["XML", "xml"]],
   CONSTRUCT: [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"], ["RDF/XML", "xml"]],
+  DESCRIBE: [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"], ["RDF/XML", "xml"]],
 };
-const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const NOT_ENTITIES = ["http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"];
 
-const state = { library: new Map(), prefixes: {}, network: null, construct: null };
+const state = { library: new Map(), prefixes: {}, yasgui: null, graph: null, construct: null, running: null };
 const $ = (id) => document.getElementById(id);
 
 function element(tag, text, className) {
@@ -19,20 +23,109 @@ function element(tag, text, className) {
   return node;
 }
 
-function compact(iri) {
-  for (const [prefix, namespace] of Object.entries(state.prefixes)) {
-    if (iri.startsWith(namespace)) return `${prefix}:${iri.slice(namespace.length)}`;
-  }
-  return iri;
-}
-
 async function fetchOk(url, options) {
   const response = await fetch(url, options);
   if (!response.ok) throw new Error((await response.text()).trim() || `HTTP ${response.status}`);
   return response;
 }
 
-// ---- the query library menu
+// ---- entity pages: every IRI of the results, and of the graph's details, opens one
+
+function entityHref(iri) {
+  const namespace = state.prefixes.cspo;
+  const local = namespace && iri.startsWith(namespace) ? iri.slice(namespace.length) : "";
+  return /^[A-Za-z][\w.-]*$/.test(local) ? `/entity/${local}` : `/entity?${new URLSearchParams({ iri })}`;
+}
+
+// YASR's table writes each IRI as a link to the IRI itself; ours go to the entity's page.
+function linkIrisToEntityPages() {
+  const Table = Yasgui.Yasr.plugins.table;
+  const original = Table.prototype.getUriLinkFromBinding;
+  Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+    const html = original.call(this, binding, prefixes);
+    if (NOT_ENTITIES.some((start) => binding.value.startsWith(start))) return html;
+    const template = document.createElement("template");
+    template.innerHTML = html; // YASR's own sanitized output; a template runs nothing
+    const link = template.content.querySelector("a");
+    if (!link) return html;
+    link.href = entityHref(binding.value);
+    link.target = "_self";
+    link.removeAttribute("ref");
+    link.title = binding.value;
+    return template.innerHTML;
+  };
+}
+
+// ---- the editor
+
+function queryType(text) {
+  const match = /^\s*(?:(?:#[^\n]*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)/i.exec(text);
+  return match ? match[1].toUpperCase() : "SELECT";
+}
+
+function startYasgui(first) {
+  linkIrisToEntityPages();
+  const endpoint = new URL(PAGE_ENDPOINT, location.href).href;
+  Yasgui.Yasqe.defaults.value = first ? first.text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
+  state.yasgui = new Yasgui($("yasgui"), {
+    persistenceId: "cspo-graph",
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }], keys: [] },
+    requestConfig: {
+      endpoint,
+      method: "POST",
+      headers: () => ({ "X-Request-Id": state.running ? state.running.id : "" }),
+    },
+    yasqe: { prefixCcApi: "/prefixes", resizeable: true, editorHeight: "260px" },
+    yasr: {
+      prefixes: state.prefixes,
+      pluginOrder: ["table", "response"],
+      defaultPlugin: "table",
+      maxPersistentResponseSize: 200000,
+    },
+  });
+  registerOwnCompleters();
+  new MutationObserver(() => labelYasguiControls($("yasgui"))).observe($("yasgui"), { childList: true, subtree: true });
+  labelYasguiControls($("yasgui"));
+  const yasgui = state.yasgui;
+  yasgui.on("queryBefore", (_, tab) => started(tab));
+  yasgui.on("query", (_, tab) => watch(tab));
+  yasgui.on("queryAbort", () => finished());
+  yasgui.on("queryResponse", (_, tab) => setTimeout(() => finished(tab))); // after YASR took the response
+  yasgui.on("tabSelect", () => setTimeout(describeActiveTab));
+  describeActiveTab();
+}
+
+// Names for YASGUI's unnamed controls (axe-core finds no violation on the page). Its "+" tab
+// button is hidden (a tab list may hold only tabs); the page's New tab button does its work.
+function labelYasguiControls(root) {
+  const name = (selector, label) => root.querySelectorAll(`${selector}:not([aria-label])`)
+    .forEach((node) => node.setAttribute("aria-label", label));
+  name(".CodeMirror textarea", "SPARQL query editor");
+  name(".tableSizer", "Rows per page");
+  // CodeMirror gives its scrolling area tabindex -1; a scrolling region must be reachable by keyboard
+  root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach((node) => node.setAttribute("tabindex", "0"));
+}
+
+// Term completion from our own data: the classes and properties it uses (YASQE's own ask a
+// service on the Web, which the page's Content-Security-Policy blocks).
+function registerOwnCompleters() {
+  const Yasqe = Yasgui.Yasqe;
+  const terms = (query) => () => fetchOk(PAGE_ENDPOINT, {
+    method: "POST",
+    headers: { Accept: "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ query }),
+  }).then((r) => r.json()).then((body) => body.results.bindings.map((b) => b.t.value));
+  for (const [name, query] of [
+    ["property", "SELECT DISTINCT ?t WHERE { ?s ?t ?o } ORDER BY ?t"],
+    ["class", "SELECT DISTINCT ?t WHERE { ?s a ?t } ORDER BY ?t"],
+  ]) {
+    const builtIn = Yasqe.Autocompleters[name];
+    Yasqe.registerAutocompleter({ ...builtIn, name, bulk: true, autoShow: false, persistenceId: null, get: terms(query) });
+  }
+}
+
+// ---- the query library: each query opens in a tab of its own
 
 async function loadLibrary() {
   const [queries, prefixes] = await Promise.all([
@@ -46,59 +139,101 @@ async function loadLibrary() {
     option.value = query.name;
     $("library").append(option);
   }
-  if (queries.length) choose(queries[0].name);
+  return state.library.get("founders") || queries[0];
 }
 
-function choose(name) {
+function openLibraryQuery(name) {
   const query = state.library.get(name);
-  $("library").value = query ? name : "";
+  if (!query) return;
+  const yasgui = state.yasgui;
+  const existing = Object.keys(yasgui._tabs).find((id) => yasgui.getTab(id).getName() === query.title);
+  const tab = existing ? yasgui.selectTabId(existing) && yasgui.getTab(existing)
+    : yasgui.addTab(true, { name: query.title, requestConfig: { ...yasgui.config.requestConfig } });
+  tab.setQuery(query.text);
+  $("library").value = "";
+  describeActiveTab();
+}
+
+function libraryQueryOf(tab) {
+  const text = tab.getQuery();
+  for (const query of state.library.values()) if (query.text === text) return query;
+  return null;
+}
+
+function describeActiveTab() {
+  const tab = state.yasgui && state.yasgui.getTab();
+  const query = tab && libraryQueryOf(tab);
   $("description").textContent = query ? query.description : "";
-  if (query) $("query").value = query.text;
 }
 
-function currentLibraryName() {
-  const query = state.library.get($("library").value);
-  return query && query.text === $("query").value ? query.name : null;
-}
+// ---- running, cancelling, and what the status line says
 
-// ---- running a query
-
-async function run() {
-  const text = $("query").value;
+function started(tab) {
+  state.running = { id: crypto.randomUUID(), tab, began: performance.now() };
+  $("cancel").disabled = false;
   setStatus("Running…");
-  const started = performance.now();
-  try {
-    const response = await fetchOk("/sparql", {
-      method: "POST",
-      headers: { Accept: ACCEPT, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ query: text }),
-    });
-    const type = response.headers.get("Content-Type") || "";
-    const body = await response.json();
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    if (type.startsWith("application/ld+json")) {
-      const triples = triplesOf(body);
-      showTable(["subject", "predicate", "object"], triples.map((t) => t.map(cellText)));
-      setStatus(`${triples.length} triple${triples.length === 1 ? "" : "s"} · ${seconds} s`);
-      showDownloads("CONSTRUCT", text);
-      state.construct = text;
-      if (!$("view").value) drawQueryGraph(text);
-    } else if ("boolean" in body) {
-      showTable(["answer"], [[String(body.boolean)]]);
-      setStatus(`ASK · ${seconds} s`);
-      showDownloads("SELECT", text);
-    } else {
-      const vars = body.head.vars;
-      const rows = body.results.bindings.map((b) => vars.map((v) => cellText(b[v])));
-      showTable(vars, rows);
-      setStatus(`${rows.length} row${rows.length === 1 ? "" : "s"} · ${seconds} s`);
-      showDownloads("SELECT", text);
-    }
-  } catch (error) {
-    showTable([], []);
-    $("downloads").hidden = true;
-    setStatus(error.message, true);
+}
+
+// Read the row counts the page's endpoint sends in its headers.
+const watched = new WeakSet();
+function watch(tab) {
+  const yasqe = tab.getYasqe();
+  if (watched.has(yasqe)) return;
+  watched.add(yasqe);
+  yasqe.on("queryResponse", (_, response) => {
+    if (!response || !response.headers || !response.headers.get) return;
+    state.counts = { total: Number(response.headers.get("x-total-rows")), shown: Number(response.headers.get("x-shown-rows")) };
+  });
+}
+
+function finished(tab) {
+  const running = state.running;
+  state.running = null;
+  $("cancel").disabled = true;
+  if (!running) return; // cancelled: cancel() says how that went
+  if (!tab) {
+    setStatus("Query cancelled in the browser.");
+    return;
   }
+  const seconds = ((performance.now() - running.began) / 1000).toFixed(2);
+  const results = tab.getYasr().results;
+  if (!results || results.hasError()) {
+    const error = results && results.getError();
+    setStatus(error ? String(error.text || error.statusText || "The query failed.") : "The query failed.", true);
+    $("downloads").hidden = true;
+    return;
+  }
+  const text = tab.getQuery();
+  const kind = queryType(text);
+  const counts = state.counts || { total: 0, shown: 0 };
+  state.counts = null;
+  if (kind === "SELECT") {
+    setStatus(counts.shown < counts.total
+      ? `Showing ${counts.shown.toLocaleString("en")} of ${counts.total.toLocaleString("en")} rows · ${seconds} s · download the full result below`
+      : `${counts.total.toLocaleString("en")} row${counts.total === 1 ? "" : "s"} · ${seconds} s`);
+  } else {
+    setStatus(`${kind} · ${seconds} s`);
+  }
+  showDownloads(kind, text);
+  if (kind === "CONSTRUCT") {
+    state.construct = text;
+    if (!$("view").value) drawQueryGraph(text);
+  }
+}
+
+async function cancel() {
+  const running = state.running;
+  if (!running) return;
+  state.running = null;
+  $("cancel").disabled = true;
+  let message = "Query cancelled: the server stopped it.";
+  try {
+    await fetchOk(`/page/cancel/${encodeURIComponent(running.id)}`, { method: "POST" });
+  } catch (error) {
+    message = `Query cancelled here; the server said: ${error.message}`;
+  }
+  running.tab.getYasqe().abortQuery();
+  setStatus(message, !message.startsWith("Query cancelled:"));
 }
 
 function setStatus(message, isError = false) {
@@ -106,63 +241,22 @@ function setStatus(message, isError = false) {
   $("status").classList.toggle("error", isError);
 }
 
-function cellText(term) {
-  if (!term) return "";
-  if (term.type === "uri") return compact(term.value);
-  if (term.type === "bnode") return `_:${term.value}`;
-  return term.value;
-}
-
-// Expanded JSON-LD (what the endpoint writes for a graph) -> [subject, predicate, object] terms.
-function triplesOf(document) {
-  const term = (id) => ({ type: id.startsWith("_:") ? "bnode" : "uri", value: id.replace(/^_:/, "") });
-  const triples = [];
-  for (const node of Array.isArray(document) ? document : document["@graph"] || [document]) {
-    const subject = term(node["@id"] || "_:");
-    for (const [key, values] of Object.entries(node)) {
-      if (key === "@id") continue;
-      const predicate = { type: "uri", value: key === "@type" ? RDF_TYPE : key };
-      for (const value of [].concat(values)) {
-        const object = key === "@type" ? term(value)
-          : "@id" in value ? term(value["@id"]) : { type: "literal", value: String(value["@value"]) };
-        triples.push([subject, predicate, object]);
-      }
-    }
-  }
-  return triples;
-}
-
-function showTable(header, rows) {
-  const head = $("results").tHead;
-  const body = $("results").tBodies[0];
-  head.replaceChildren();
-  body.replaceChildren();
-  $("results-hint").hidden = header.length > 0;
-  if (!header.length) return;
-  const headRow = head.insertRow();
-  for (const name of header) headRow.append(element("th", name));
-  for (const row of rows) {
-    const tableRow = body.insertRow();
-    for (const cell of row) tableRow.append(element("td", cell));
-  }
-}
-
 function showDownloads(kind, text) {
   const links = $("downloads");
-  links.replaceChildren(element("span", "Download: "));
-  const name = currentLibraryName();
+  links.replaceChildren(element("span", "Download the full result: "));
+  const query = libraryQueryOf(state.yasgui.getTab());
   for (const [label, format] of DOWNLOADS[kind]) {
     const link = element("a", label);
-    link.href = name
-      ? `/queries/${encodeURIComponent(name)}?format=${format}`
+    link.href = query
+      ? `/queries/${encodeURIComponent(query.name)}?format=${format}`
       : `/sparql?${new URLSearchParams({ query: text, format })}`;
-    link.download = `${name || "result"}.${format}`;
+    link.download = `${query ? query.name : "result"}.${format}`;
     links.append(link);
   }
   links.hidden = false;
 }
 
-// ---- the graph
+// ---- the graph (drawn by the same script as the exported pages)
 
 async function loadViews() {
   const views = await fetchOk("/graph/views").then((r) => r.json());
@@ -175,6 +269,7 @@ async function loadViews() {
     group.append(option);
   }
   $("view").append(group);
+  return views;
 }
 
 async function drawQueryGraph(text) {
@@ -190,90 +285,64 @@ async function drawView(name) {
   else if (state.construct) await drawQueryGraph(state.construct);
 }
 
-// A tooltip as DOM nodes (vis-network shows an element as it is): heading, details, sources.
-function tooltip(heading, subheading, item) {
-  const box = element("div", undefined, "tooltip");
-  box.append(element("strong", heading));
-  if (subheading) box.append(element("div", subheading, "tooltip-kind"));
-  for (const [name, value] of item.details || []) {
-    const line = element("div");
-    line.append(element("span", `${name}: `, "tooltip-name"), value);
-    box.append(line);
-  }
-  if ((item.sources || []).length) box.append(element("div", `Sources: ${item.sources.join("; ")}`, "tooltip-kind"));
-  return box;
-}
-
-const shorten = (text) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
-
-function showLegend(families) {
-  const legend = $("legend");
-  legend.replaceChildren();
-  for (const family of families) {
-    const glyph = element("span", family.glyph, "glyph");
-    glyph.style.color = family.color;
-    const item = element("span", undefined, "legend-item");
-    item.append(glyph, `${family.name} (${family.count})`);
-    legend.append(item);
-  }
-}
-
 async function drawGraph(request) {
   $("graph-status").textContent = "Drawing…";
   try {
     const data = await (await request).json();
-    const labels = new Map(data.nodes.map((n) => [n.id, n.label]));
-    const nodes = data.nodes.map((n) => ({
-      id: n.id, label: shorten(n.label), group: n.family, value: n.degree,
-      title: tooltip(n.label, n.kind ? `${n.family} · ${n.kind}` : n.family, n),
-    }));
-    const edges = data.edges.map((e, index) => ({
-      id: index, from: e.from, to: e.to, label: shorten(e.label),
-      title: tooltip(e.title, `${labels.get(e.from)} → ${labels.get(e.to)}`, e),
-    }));
-    const groups = Object.fromEntries(data.families.map((f) => [f.name, {
-      shape: f.shape, color: { background: f.color, border: f.border },
-    }]));
-    if (state.network) state.network.destroy();
-    state.network = new vis.Network($("network"), { nodes, edges }, { ...GRAPH_OPTIONS, groups });
-    state.network.once("stabilizationIterationsDone", () => state.network.setOptions({ physics: false }));
-    showLegend(data.families);
+    if (state.graph) state.graph.network.destroy();
+    state.graph = cspoGraphDraw(data, {
+      canvas: $("network"), details: $("details"), legend: $("legend"), counts: $("graph-status"),
+      table: $("facts"), announce: $("announce"), more: $("show-all"), entityHref,
+    });
     $("graph-caption").textContent = data.description || "The graph of your CONSTRUCT query's result.";
-    $("graph-status").textContent = `${nodes.length} nodes · ${edges.length} edges`;
   } catch (error) {
     $("graph-status").textContent = error.message;
   }
 }
 
-const GRAPH_OPTIONS = {
-  nodes: { scaling: { min: 12, max: 36 }, font: { size: 16, strokeWidth: 4, strokeColor: "#fff" } },
-  edges: {
-    arrows: { to: { enabled: true, scaleFactor: 0.5 } },
-    color: { color: "#a7adb8", highlight: "#39404d" },
-    font: { size: 12, color: "#5b6270", strokeWidth: 3, strokeColor: "#fff" },
-    smooth: { type: "continuous" },
-  },
-  physics: {
-    solver: "forceAtlas2Based",
-    forceAtlas2Based: { gravitationalConstant: -150, centralGravity: 0.015, springLength: 120, avoidOverlap: 0.6 },
-    stabilization: { iterations: 600, fit: true },
-  },
-  interaction: { hover: true, tooltipDelay: 120 },
-};
+// ---- the membership timeline: the chart is an image; the list says the same with each source's words
+
+async function loadTimeline() {
+  const bars = await fetchOk("/page/timeline.json").then((r) => r.json());
+  const list = $("timeline-list");
+  list.replaceChildren();
+  for (const bar of bars) {
+    const item = element("li");
+    const link = element("a", bar.nation);
+    link.href = entityHref(bar.nation_id);
+    item.append(link, ` joined in ${bar.year}${bar.founding ? " as a founding member" : ""}: `);
+    bar.sources.forEach((source, index) => {
+      item.append(element("cite", source));
+      for (const wording of bar.wordings) item.append(" “", element("q", wording), "”");
+      if (index < bar.sources.length - 1) item.append("; ");
+    });
+    list.append(item);
+  }
+}
 
 // ---- wiring
 
-document.addEventListener("DOMContentLoaded", () => {
+document.addEventListener("DOMContentLoaded", async () => {
   $("endpoint-url").textContent = new URL("/sparql", location.href).href;
-  $("library").addEventListener("change", (event) => choose(event.target.value));
-  $("query").addEventListener("input", () => {
-    if (!currentLibraryName()) choose("");
-  });
-  $("query").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) run();
-  });
-  $("run").addEventListener("click", run);
+  $("library").addEventListener("change", (event) => openLibraryQuery(event.target.value));
+  $("cancel").addEventListener("click", cancel);
+  $("new-tab").addEventListener("click", () => state.yasgui.addTab(true, { requestConfig: { ...state.yasgui.config.requestConfig } }));
   $("view").addEventListener("change", (event) => drawView(event.target.value));
-  loadLibrary().catch((error) => setStatus(error.message, true));
-  loadViews().catch((error) => { $("graph-status").textContent = error.message; });
+  $("show-all").hidden = true;
+  try {
+    startYasgui(await loadLibrary());
+  } catch (error) {
+    setStatus(error.message, true);
+  }
+  loadTimeline().catch((error) => { $("timeline-list").textContent = error.message; });
+  try {
+    const views = await loadViews();
+    const first = views.find((view) => view.name === "membership") || views[0];
+    if (first) {
+      $("view").value = first.name;
+      await drawView(first.name);
+    }
+  } catch (error) {
+    $("graph-status").textContent = error.message;
+  }
 });

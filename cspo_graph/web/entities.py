@@ -1,0 +1,123 @@
+"""The entity pages: ``/entity/NAME`` (a local name of the cspo namespace) and ``/entity?iri=IRI``.
+
+The same URL answers a browser with the page (:mod:`cspo_graph.views.entity`: names,
+classes, every statement about and pointing at the entity, grouped, each with the sources
+that state it and their wording) and an RDF client, by its Accept header or ``?format=``,
+with the entity's triples in their named graphs: Turtle (the triples; each fact node
+names its source with prov:wasDerivedFrom), TriG, N-Quads or JSON-LD (with the graphs,
+so with the provenance of every triple).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from cspo_graph.errors import UsageError
+from cspo_graph.web.negotiation import parse_accept
+
+if TYPE_CHECKING:
+    import rdflib
+    from starlette.requests import Request
+
+    from cspo_graph.views.entity import Describer
+    from cspo_graph.web.app import Endpoint
+
+RDF_FORMATS = {
+    "ttl": ("text/turtle", "turtle"),
+    "trig": ("application/trig", "trig"),
+    "nq": ("application/n-quads", "nquads"),
+    "jsonld": ("application/ld+json", "json-ld"),
+}
+"""``?format=`` name -> (media type, rdflib serializer) of the entity's RDF."""
+
+
+def chosen_format(request: Request) -> str | None:
+    """The RDF format asked for (``?format=`` or the Accept header), or None for the HTML page."""
+    named = request.query_params.get("format")
+    if named:
+        if named not in RDF_FORMATS:
+            raise HTTPException(400, f"unknown format {named!r}; known: {', '.join(RDF_FORMATS)}")
+        return named
+    for media_range in parse_accept(request.headers.get("accept", "")):
+        if media_range.q <= 0:
+            continue
+        if media_range.matches("text/html") or media_range.type == "*":
+            return None
+        for name, (media, _) in RDF_FORMATS.items():
+            if media_range.matches(media):
+                return name
+    return None
+
+
+def union(data: rdflib.Dataset) -> rdflib.Graph:
+    """The triples of every graph of a dataset in one graph, with its prefixes."""
+    import rdflib
+
+    graph = rdflib.Graph(namespace_manager=data.namespace_manager)
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+@cache
+def _template():  # type: ignore[no-untyped-def]
+    import jinja2
+
+    from cspo_graph.views.entity import entity_href
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("cspo_graph.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.filters["entity_href"] = entity_href
+    return environment.get_template("entity.html.j2")
+
+
+def routes(endpoint: Endpoint) -> list[Route]:
+    """``/entity/{name}`` and ``/entity?iri=``, answered from the endpoint's data in memory."""
+    describers: list[Describer] = []
+
+    def describer() -> Describer:
+        from cspo_graph.views.entity import Describer
+
+        if not describers:
+            endpoint.data.in_memory()  # 501 when the server answers from a store
+            dataset = endpoint.data.dataset
+            assert dataset is not None  # in_memory() refused otherwise
+            describers.append(Describer(dataset))
+        return describers[0]
+
+    async def entity(request: Request) -> Response:
+        name = request.path_params.get("name") or request.query_params.get("iri")
+        if not name:
+            raise HTTPException(400, "name an entity: /entity/NAME or /entity?iri=IRI")
+        fmt = chosen_format(request)
+        known = describer()
+
+        def work() -> str:
+            from cspo_graph.views.entity import entity_data
+
+            entity_id = known.resolve(name)
+            if fmt is None:
+                return _template().render(d=known.describe(entity_id))
+            data = entity_data(known.data, entity_id)
+            if fmt == "ttl":  # Turtle has no graphs: the union of the entity's triples
+                return union(data).serialize(format="turtle")
+            return data.serialize(format=RDF_FORMATS[fmt][1])
+
+        try:
+            body = await endpoint.bounded(work, f"entity {name}")
+        except UsageError as exc:
+            raise HTTPException(404, str(exc)) from None
+        headers = {"vary": "Accept"}
+        if fmt is None:
+            return HTMLResponse(body, headers=headers)
+        return Response(body, media_type=RDF_FORMATS[fmt][0], headers=headers)
+
+    return [Route("/entity/{name}", entity), Route("/entity", entity)]
