@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from cspo_graph.cli.options import data_option, emit
-
-FORMATS = ("text", "ttl", "trig", "jsonld")
+from cspo_graph.rdf.formats import Carries, named, names
 
 
 @click.command()
@@ -16,10 +15,10 @@ FORMATS = ("text", "ttl", "trig", "jsonld")
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(FORMATS, case_sensitive=False),
+    type=click.Choice(["text", *names(Carries.RDF)], case_sensitive=False),
     default="text",
     show_default=True,
-    help="text: for people; ttl, trig, jsonld: the entity's triples as RDF (trig and jsonld keep "
+    help="text: for people; an RDF format: the entity's triples (trig, nq and jsonld keep "
     "the named graph, so the source, of every triple).",
 )
 def describe(name: str, data: tuple[str, ...], fmt: str) -> None:
@@ -36,7 +35,7 @@ def describe(name: str, data: tuple[str, ...], fmt: str) -> None:
       cspo-graph describe cspo:France --format ttl
     """
     from cspo_graph.rdf.parsing import load
-    from cspo_graph.views.entity import Describer, as_text, entity_data
+    from cspo_graph.views.entity import Describer, as_text, entity_rdf
 
     dataset = load(data)
     describer = Describer(dataset)
@@ -44,7 +43,4 @@ def describe(name: str, data: tuple[str, ...], fmt: str) -> None:
     if fmt.lower() == "text":
         emit(as_text(describer.describe(entity_id)), None)
         return
-    from cspo_graph.web.entities import RDF_FORMATS, union
-
-    rdf = entity_data(dataset, entity_id)
-    emit((union(rdf) if fmt.lower() == "ttl" else rdf).serialize(format=RDF_FORMATS[fmt.lower()][1]), None)
+    emit(entity_rdf(dataset, entity_id, named(fmt)), None)

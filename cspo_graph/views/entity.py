@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import rdflib
     from rdflib.term import Node
 
+    from cspo_graph.rdf.formats import Format
+
 CURATION_GRAPH = "https://w3id.org/cspo-graph/graph/curation"
 
 GROUPS: tuple[tuple[str, str, str], ...] = (
@@ -224,6 +226,20 @@ def entity_data(data: rdflib.Dataset, entity_id: str) -> rdflib.Dataset:
     for s, p, o, graph in data.quads((None, None, entity, None)):
         out.add((s, p, o, out.graph(getattr(graph, "identifier", graph))))
     return out
+
+
+def entity_rdf(data: rdflib.Dataset, entity_id: str, fmt: Format) -> str:
+    """:func:`entity_data` written in RDF format ``fmt``: a quad format keeps each triple's
+    graph (so its source); a triple format holds their union."""
+    import rdflib
+
+    described = entity_data(data, entity_id)
+    if fmt.quads:
+        return described.serialize(format=fmt.serializer)
+    union = rdflib.Graph(namespace_manager=described.namespace_manager)
+    for s, p, o, _ in described.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union.serialize(format=fmt.serializer)
 
 
 def as_text(description: Description) -> str:

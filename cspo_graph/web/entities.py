@@ -18,50 +18,32 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from cspo_graph.errors import UsageError
-from cspo_graph.web.negotiation import parse_accept
+from cspo_graph.rdf import formats
+from cspo_graph.rdf.formats import Carries, Format
 
 if TYPE_CHECKING:
-    import rdflib
     from starlette.requests import Request
 
     from cspo_graph.views.entity import Describer
     from cspo_graph.web.app import Endpoint
 
-RDF_FORMATS = {
-    "ttl": ("text/turtle", "turtle"),
-    "trig": ("application/trig", "trig"),
-    "nq": ("application/n-quads", "nquads"),
-    "jsonld": ("application/ld+json", "json-ld"),
-}
-"""``?format=`` name -> (media type, rdflib serializer) of the entity's RDF."""
 
-
-def chosen_format(request: Request) -> str | None:
+def chosen_format(request: Request) -> Format | None:
     """The RDF format asked for (``?format=`` or the Accept header), or None for the HTML page."""
+    import mimeparse
+
     named = request.query_params.get("format")
     if named:
-        if named not in RDF_FORMATS:
-            raise HTTPException(400, f"unknown format {named!r}; known: {', '.join(RDF_FORMATS)}")
-        return named
-    for media_range in parse_accept(request.headers.get("accept", "")):
-        if media_range.q <= 0:
-            continue
-        if media_range.matches("text/html") or media_range.type == "*":
-            return None
-        for name, (media, _) in RDF_FORMATS.items():
-            if media_range.matches(media):
-                return name
-    return None
-
-
-def union(data: rdflib.Dataset) -> rdflib.Graph:
-    """The triples of every graph of a dataset in one graph, with its prefixes."""
-    import rdflib
-
-    graph = rdflib.Graph(namespace_manager=data.namespace_manager)
-    for s, p, o, _ in data.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+        try:
+            return formats.named(named, Carries.RDF)
+        except UsageError as exc:
+            raise HTTPException(400, str(exc)) from None
+    offered = {media: fmt for fmt in formats.carrying(Carries.RDF) for media in fmt.media_types}
+    try:  # mimeparse breaks ties in favour of the last candidate: the page comes last
+        best = mimeparse.best_match([*reversed(offered), "text/html"], request.headers.get("accept") or "text/html")
+    except (mimeparse.MimeTypeParseException, ValueError):
+        best = ""
+    return offered.get(best)
 
 
 @cache
@@ -101,15 +83,12 @@ def routes(endpoint: Endpoint) -> list[Route]:
         known = describer()
 
         def work() -> str:
-            from cspo_graph.views.entity import entity_data
+            from cspo_graph.views.entity import entity_rdf
 
             entity_id = known.resolve(name)
             if fmt is None:
                 return _template().render(d=known.describe(entity_id))
-            data = entity_data(known.data, entity_id)
-            if fmt == "ttl":  # Turtle has no graphs: the union of the entity's triples
-                return union(data).serialize(format="turtle")
-            return data.serialize(format=RDF_FORMATS[fmt][1])
+            return entity_rdf(known.data, entity_id, fmt)
 
         try:
             body = await endpoint.bounded(work, f"entity {name}")
@@ -118,6 +97,6 @@ def routes(endpoint: Endpoint) -> list[Route]:
         headers = {"vary": "Accept"}
         if fmt is None:
             return HTMLResponse(body, headers=headers)
-        return Response(body, media_type=RDF_FORMATS[fmt][0], headers=headers)
+        return Response(body, media_type=fmt.media_type, headers=headers)
 
     return [Route("/entity/{name}", entity), Route("/entity", entity)]
