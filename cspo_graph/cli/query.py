@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
+from cspo_graph.cli.options import (
+    data_option,
+    emit,
+    format_option,
+    library_names,
+    output_option,
+    reason_option,
+    store_option,
+)
 
 
 @click.command()
-@click.argument("query_ref", metavar="QUERY", required=False)
+@click.argument("query_ref", metavar="QUERY", required=False, shell_complete=library_names)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
 @store_option
