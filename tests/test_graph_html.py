@@ -143,7 +143,7 @@ def test_analyze_table(cli):
 
 def test_analyze_csv_and_json(cli):
     rows = list(csv.DictReader(io.StringIO(cli("analyze", "--format", "csv", "--limit", "0").output)))
-    assert len(rows) == 73
+    assert len(rows) == 72
     assert rows[0]["node"] == "CSpO meeting hosted by the French Space Command"
     assert {row["component"] for row in rows} == {"1", "2"}
     body = json.loads(cli("analyze", "--view", "statements", "-f", "json", "-n", "1").output)

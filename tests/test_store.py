@@ -54,8 +54,8 @@ def query_store(store, text: str, *, params=None, allow_service: bool = False, s
 
 
 def count(store) -> int:
-    """How many triples a store holds, by query."""
-    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").rows[0][0].value)
+    """How many triples a store's named graphs hold, by query (a triple counted once per graph)."""
+    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value)
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +247,24 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / MANIFEST).write_text(json.dumps({"layout": 99}))
     with pytest.raises(InputError, match="layout 99"):
         store_info(tmp_path)
+
+
+def test_quad_files_keep_their_graphs_and_the_default_graph_is_their_set_union(stores):
+    dataset, store = stores("builtin")
+    info = store_info(store)
+    assert info.union and set(info.graphs) == {str(g.identifier) for g in dataset.graphs() if len(g)}
+    union = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert query_store(store, union).rows == run_query(dataset, union).rows
+    assert int(query_store(store, union).rows[0][0].value) == len(dataset) < info.quads == count(store)
+
+
+def test_loading_a_quad_file_again_replaces_every_graph_it_brought(tmp_path):
+    data = tmp_path / "data.trig"
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 1 } <http://x/g2> { <http://x/a> <http://x/b> 2 }\n")
+    folder = tmp_path / "store"
+    first = load_files([data], folder)
+    assert set(first.graphs) == {"http://x/g1", "http://x/g2"} and first.union
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 3 }\n")
+    second = load_files([data], folder)
+    assert set(second.graphs) == {"http://x/g1"} and not second.union
+    assert [row[0].value for row in query_store(folder, "SELECT ?o { <http://x/a> <http://x/b> ?o }").rows] == ["3"]

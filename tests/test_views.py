@@ -91,7 +91,7 @@ def test_representation_links_people_to_posts_organizations_nations_and_delegati
     assert not nodes_of(graph, "Post holding")
 
 
-def test_statements_link_speakers_meetings_and_sources(built):
+def test_statements_link_speakers_and_sources_and_no_meeting(built):
     graph = built["statements"]
     statements = {
         "Chance Saltzman on building a coalition": "Chance Saltzman",
@@ -185,15 +185,14 @@ def test_views_come_out_in_one_order(dataset, built, engine):
 def test_custom_view_from_a_construct_query(dataset, tmp_path, engine):
     query = tmp_path / "spoke.rq"
     query.write_text(
-        "# Who led whom\n# Leaders linked to the nations their delegations represent.\n"
-        "CONSTRUCT { ?person cspo:leads ?nation }\n"
-        "WHERE { ?d cspo:ledBy ?person ; cspo:represents ?nation }\n"
+        "# Who took part in what\n# Claimants linked to the meetings the sources place their claims at.\n"
+        "CONSTRUCT { ?who cspo:tookPartIn ?meeting }\n"
+        "WHERE { ?claim cspo:claimant ?who ; cspo:atMeeting ?meeting . ?who a cspo:Delegation }\n"
     )
     graph = catalog.build(engine, catalog.view_from_file(query))
-    assert graph.graph["title"] == "Who led whom"
-    assert labelled_edges(graph) == {
-        (person, "leads", "United States") for person in ("Chance Saltzman", "Stephen Whiting", "Robert Brose")
-    }
+    assert graph.graph["title"] == "Who took part in what"
+    assert len(labelled_edges(graph)) == 10
+    assert ("U.S. delegation", "took part in", MEETING) in labelled_edges(graph)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +243,7 @@ def test_centrality_and_components(built):
     top = analytics.centrality(built["all"])[0]
     assert (top.label, top.kind) == (MEETING, "Meeting")
     components = analytics.components(built["all"])
-    assert [len(c) for c in components] == [71, 2]
+    assert [len(c) for c in components] == [70, 2]
     assert set(components[1]) == {CSPO + "DallasExpressArticle", CSPO + "TheDallasExpress"}
 
 

@@ -23,7 +23,7 @@ PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
     "--graph",
     metavar="IRI",
     help="Push every triple into this one named graph. "
-    "Default: each graph under its own name (.../graph/ontology, .../graph/data, .../graph/links).",
+    "Default: each graph under its own name (the ontology, one per source, the curation, sources and links graphs).",
 )
 @click.option("--replace", is_flag=True, help="Replace the target graph(s) instead of adding to them.")
 @click.option(

@@ -157,7 +157,8 @@ class _Checker:
             self.fail(graph.identifier, None, None, "", f"{why}: its literals are not checked", file=file)
         for s, p, o in graph:
             if p == self.derived and o != document:
-                self.fail(graph.identifier, s, p, o, f"cites another source in the graph of {self.short(document)}")
+                cited = f"cites another source in the graph of {self.short(str(document))}"
+                self.fail(graph.identifier, s, p, o, cited)
             if isinstance(o, self.rdflib.Literal) and text is not None:
                 self.literal(graph, s, p, o, file, text)
         for s in set(graph.subjects()) - {document}:
@@ -220,6 +221,7 @@ def check_grounding(sources: str | Path | None = None, paths: Sequence[str | Pat
         else:
             problem = f"neither a source graph nor a curation graph: nothing attributes its {len(graph)} triples"
             checker.fail(name, None, None, "", problem)
+    checker.report.findings.sort(key=lambda f: (f.graph, f.subject, f.property, f.value))
     return checker.report
 
 

@@ -268,6 +268,7 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
             if graph is None:
                 default = isinstance(name, pyoxigraph.DefaultGraph)
                 identifier = rdflib.URIRef(graph_name(path)) if default else convert(name, path)
+                assert isinstance(identifier, rdflib.term.IdentifiedNode)  # a graph name: an IRI or a blank node
                 graph = graphs[name] = dataset.graph(identifier)
             quads.append(
                 (

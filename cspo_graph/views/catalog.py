@@ -124,7 +124,8 @@ WHERE {
   ?s ?p ?o .
   FILTER(isIRI(?o))
   FILTER(?p NOT IN (rdf:type, rdfs:isDefinedBy, prov:wasDerivedFrom, cspo:wordingOf,
-                    org:memberDuring, cspo:capacity, cspo:variantOf, time:hasTime))
+                    org:memberDuring, cspo:capacity, cspo:variantOf, time:hasTime,
+                    cspo:judgementOn, cspo:attribution))
   FILTER EXISTS { ?s a ?sClass . FILTER(STRSTARTS(STR(?sClass), STR(cspo:))) }
   FILTER EXISTS { ?o a ?oClass . FILTER(STRSTARTS(STR(?oClass), STR(cspo:))) }
   FILTER NOT EXISTS { ?s a ?record . FILTER(?record IN (cspo:Judgement, cspo:SourceGraph, cspo:CurationGraph)) }
