@@ -59,8 +59,8 @@ def query_store(store, text: str, *, params=None, allow_service: bool = False, s
 
 
 def count(store) -> int:
-    """How many triples a store holds, by query."""
-    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").rows[0][0].value)
+    """How many triples a store's named graphs hold, by query (a triple counted once per graph)."""
+    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value)
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +185,7 @@ def test_from_and_from_named_pick_stored_graphs_and_never_fetch(stores, listener
     text = f"SELECT * FROM <{listener.url}> FROM NAMED <{listener.url}/g> WHERE {{ ?s ?p ?o }}"
     assert query_store(store, text).rows == []
     assert listener.requests == []
-    data = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cspo-graph/graph/ontology> WHERE { ?s ?p ?o }"
+    data = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cspo-graph/graph/source/DallasExpressArticle> { ?s ?p ?o }"
     assert 0 < int(query_store(store, data).rows[0][0].value) < count(store)
 
 
@@ -299,3 +299,24 @@ def test_a_corrupt_manifest_is_reported_in_one_line(cli, tmp_path, manifest):
     assert result.exit_code == 1
     assert len(result.output.splitlines()) == 1
     assert "unexpected" not in result.output and "store" in result.output
+
+
+def test_quad_files_keep_their_graphs_and_the_default_graph_is_their_set_union(stores):
+    dataset, store = stores("builtin")
+    info = store_info(store)
+    assert info.union and set(info.graphs) == {str(g.identifier) for g in dataset.graphs() if len(g)}
+    union = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert query_store(store, union).rows == run_query(dataset, union).rows
+    assert int(query_store(store, union).rows[0][0].value) == len(dataset) < info.quads == count(store)
+
+
+def test_loading_a_quad_file_again_replaces_every_graph_it_brought(tmp_path):
+    data = tmp_path / "data.trig"
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 1 } <http://x/g2> { <http://x/a> <http://x/b> 2 }\n")
+    folder = tmp_path / "store"
+    first = load_files([data], folder)
+    assert set(first.graphs) == {"http://x/g1", "http://x/g2"} and first.union
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 3 }\n")
+    second = load_files([data], folder)
+    assert set(second.graphs) == {"http://x/g1"} and not second.union
+    assert [row[0].value for row in query_store(folder, "SELECT ?o { <http://x/a> <http://x/b> ?o }").rows] == ["3"]
