@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
+from cspo_graph.cli.options import (
+    data_option,
+    emit,
+    format_option,
+    library_names,
+    output_option,
+    reason_option,
+    store_option,
+)
 
 PARAM_HELP = (
     'Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true. '
@@ -18,7 +26,7 @@ PARAM_HELP = (
 
 
 @click.command()
-@click.argument("query_ref", metavar="QUERY", required=False)
+@click.argument("query_ref", metavar="QUERY", required=False, shell_complete=library_names)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
 @store_option
