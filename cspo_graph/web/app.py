@@ -61,6 +61,7 @@ from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
 from cspo_graph.query.engines import Engine
 from cspo_graph.query.engines import Request as EngineRequest
+from cspo_graph.query.engines.memory import RdflibEngine
 from cspo_graph.query.library import NamedQuery, query_library
 from cspo_graph.query.params import parse_term
 from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
@@ -167,15 +168,15 @@ class Data:
     @property
     def dataset(self) -> rdflib.Dataset | None:
         """The data in memory, when the rdflib engine answers (the graph views need it)."""
-        return getattr(self.engine, "dataset", None)
+        return self.engine.dataset if isinstance(self.engine, RdflibEngine) else None
 
     def query(self, text: str, params: dict[str, Term], source: str, timeout: float | None) -> QueryResult:
         """Run a read-only query (updates and SERVICE refused) with typed bindings, stopped at ``timeout``."""
         return self.engine.query(EngineRequest(text, source, params, timeout=timeout))
 
-    def in_memory(self) -> Engine:
+    def in_memory(self) -> RdflibEngine:
         """The engine, when it holds the data in memory, as the graph views need."""
-        if self.dataset is None:
+        if not isinstance(self.engine, RdflibEngine):
             raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
         return self.engine
 
@@ -310,7 +311,7 @@ class Endpoint:
         return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))
 
 
-def draw(engine: Engine, view: View, timeout: float | None) -> dict[str, Any]:
+def draw(engine: RdflibEngine, view: View, timeout: float | None) -> dict[str, Any]:
     """A view's nodes, edges and legend, with its title and description."""
     from cspo_graph.views.catalog import build
     from cspo_graph.views.html import page_data
