@@ -75,6 +75,24 @@ def test_the_issue_example_binds_a_grouped_variable_on_every_engine(engines, eng
     assert [(row[0].value, row[1].value) for row in result.rows] == [("United States", "1")]
 
 
+NARROWED = [
+    ("posts", "person=cspo:RobertBrose"),
+    ("posts", 'name="Robert Brose"@en'),
+    ("founders", "member=cspo:Canada"),
+]
+
+
+@pytest.mark.parametrize(("name", "param"), NARROWED)
+@pytest.mark.parametrize("engine", LOCAL)
+def test_a_bound_library_query_is_narrowed_on_every_engine(engines, engine, name, param):
+    """A query with DISTINCT, ORDER BY and GROUP BY above its projection: the binding still reaches its patterns."""
+    text = LIBRARY[name].text
+    everything = ask(engines["rdflib"], text)
+    bound = ask(engines[engine], text, parse_params([param]))
+    assert 0 < len(bound.rows) < len(everything.rows)
+    assert comparable(bound, text) == comparable(ask(engines["rdflib"], text, parse_params([param])), text)
+
+
 @pytest.mark.parametrize(
     ("text", "param", "expected"),
     [

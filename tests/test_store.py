@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
+from conftest import require
 
 from cspo_graph.errors import CspoError, InputError, UsageError
 from cspo_graph.query.engines import Request, Source, open_engine
@@ -247,6 +252,53 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / MANIFEST).write_text(json.dumps({"layout": 99}))
     with pytest.raises(InputError, match="layout 99"):
         store_info(tmp_path)
+
+
+def run_without_root_powers(*args: str) -> subprocess.CompletedProcess:
+    """``cspo-graph ARGS`` as root without the power to ignore file permissions (setpriv drops it)."""
+    setpriv = shutil.which("setpriv")
+    require(setpriv is not None, "setpriv (util-linux) is not installed")
+    drop = "--bounding-set=-dac_override,-dac_read_search,-fowner"
+    command = (
+        [setpriv, drop, sys.executable, "-m", "cspo_graph", *args]
+        if os.geteuid() == 0
+        else [sys.executable, "-m", "cspo_graph", *args]
+    )
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_a_read_only_store_is_queried_and_a_load_into_it_is_refused_in_one_line(tmp_path):
+    store = tmp_path / "store"
+    load_files(["builtin"], store)
+    for path in [store, *store.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        answered = run_without_root_powers("query", "founders", "--store", str(store), "-f", "csv")
+        assert answered.returncode == 0, answered.stderr
+        assert len(answered.stdout.splitlines()) == 6
+        refused = run_without_root_powers("load", "builtin", "--store", str(store))
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines() == [
+            f"Error: {store}: cannot load into this store: its lock file is not writable (Permission denied)"
+        ]
+    finally:
+        for path in [store, *store.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ["{", "[]", '{"layout": 2}', '{"layout": 2, "generation": "x", "graphs": {}, "quads": 0, "union": false}'],
+    ids=["not JSON", "not an object", "fields missing", "a field of the wrong kind"],
+)
+def test_a_corrupt_manifest_is_reported_in_one_line(cli, tmp_path, manifest):
+    store = tmp_path / "store"
+    load_files(["builtin"], store)
+    (store / MANIFEST).write_text(manifest, encoding="utf-8")
+    result = cli("query", "founders", "--store", str(store))
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1
+    assert "unexpected" not in result.output and "store" in result.output
 
 
 def test_quad_files_keep_their_graphs_and_the_default_graph_is_their_set_union(stores):

@@ -103,7 +103,9 @@ def _exclusive(directory: Path) -> Iterator[None]:
     try:
         lock = (directory / ".lock").open("a")
     except OSError as exc:
-        raise InputError(f"cannot load into this store: {exc.strerror or exc}", directory) from None
+        raise CspoError(
+            f"{directory}: cannot load into this store: its lock file is not writable ({exc.strerror})"
+        ) from None
     with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -232,6 +232,12 @@ class Endpoint:
             named_graphs=operation.named_graphs,
         )
 
+    def in_memory(self) -> RdflibEngine:
+        """The engine, when it holds the data in memory, as the graph views and entity pages need (else 501)."""
+        if not isinstance(self.engine, RdflibEngine):
+            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        return self.engine
+
     async def bounded(self, work: Callable[[], Any], what: str) -> Any:
         """``work()`` in a thread; its queries run in the engine's workers, stopped at the time limit."""
         from anyio import to_thread
@@ -298,9 +304,7 @@ class Endpoint:
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
         view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
-        engine = self.engine
-        if not isinstance(engine, RdflibEngine):
-            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        engine = self.in_memory()
         timeout = self.limits.timeout
         return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))
 

@@ -69,10 +69,7 @@ def routes(endpoint: Endpoint) -> list[Route]:
         from cspo_graph.views.entity import Describer
 
         if not describers:
-            endpoint.data.in_memory()  # 501 when the server answers from a store
-            dataset = endpoint.data.dataset
-            assert dataset is not None  # in_memory() refused otherwise
-            describers.append(Describer(dataset))
+            describers.append(Describer(endpoint.in_memory().dataset))
         return describers[0]
 
     async def entity(request: Request) -> Response:

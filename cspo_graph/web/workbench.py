@@ -63,12 +63,12 @@ def routes(endpoint: Endpoint) -> list[Route]:
 
     async def cancel(request: Request) -> Response:
         request_id = request.path_params["id"]
-        if not endpoint.data.engine.cancel(request_id):
+        if not endpoint.engine.cancel(request_id):
             raise HTTPException(404, f"no query with request id {request_id} is running")
         return PlainTextResponse("stopped\n")
 
     async def page_sparql(request: Request) -> Response:
-        params = await endpoint.protocol_params(request)
+        params = await endpoint.parameters(request)
         if "update" in params:
             raise ReadOnlyError("update")
         texts = params.getlist("query")
@@ -81,7 +81,7 @@ def routes(endpoint: Endpoint) -> list[Route]:
 
         def work() -> tuple[str, str, int, int]:
             query = EngineRequest(texts[0], "query", timeout=endpoint.limits.timeout, label=label)
-            result = endpoint.data.engine.query(query)
+            result = endpoint.engine.query(query)
             total = len(result.rows)
             shown = replace(result, rows=result.rows[:ROW_CAP])
             chosen = choose_format(accept, result.kind)
@@ -94,11 +94,9 @@ def routes(endpoint: Endpoint) -> list[Route]:
     async def timeline(request: Request) -> Response:
         from dataclasses import asdict
 
-        from cspo_graph.query.engines.memory import RdflibEngine
         from cspo_graph.views.timeline import membership_bars, render_svg
 
-        engine = endpoint.data.in_memory()
-        assert isinstance(engine, RdflibEngine)  # in_memory() refused any other
+        engine = endpoint.in_memory()
         bars = await endpoint.bounded(lambda: membership_bars(engine, endpoint.limits.timeout), "timeline")
         if request.path_params["kind"] == "svg":
             return Response(render_svg(bars), media_type="image/svg+xml")
