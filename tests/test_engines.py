@@ -59,6 +59,22 @@ def test_the_registry_names_every_engine():
     assert set(ENGINES) == {"rdflib", "oxigraph", "remote"}
 
 
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("SELECT * { ?s ?p ?o } LIMIT 1", ["s", "p", "o"]),
+        (
+            "SELECT DISTINCT * { ?n a cspo:Nation OPTIONAL { ?n rdfs:label ?label } BIND(1 AS ?one) }",
+            ["n", "label", "one"],
+        ),
+        ("SELECT ?o ?s { ?s ?p ?o } LIMIT 1", ["o", "s"]),
+    ],
+)
+@pytest.mark.parametrize("engine", LOCAL)
+def test_select_star_columns_come_in_the_order_the_query_names_them(engines, engine, text, columns):
+    assert ask(engines[engine], text).variables == columns
+
+
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 @pytest.mark.parametrize("engine", LOCAL[1:])
 def test_every_library_query_gives_the_same_rows_on_every_engine(engines, engine, name):

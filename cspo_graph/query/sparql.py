@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
@@ -171,6 +172,44 @@ def _join_subqueries_eagerly(algebra: Any) -> None:
         lazy = getattr(node, "name", None) == "Join" and node.get("lazy") is True
         if lazy and any(getattr(inner, "name", None) == "Project" for inner in walk(node["p2"])):
             node["lazy"] = False
+
+
+_SELECT_ALL = re.compile(r"\bselect\s+(?:distinct\s+|reduced\s+)?\*", re.IGNORECASE)
+
+
+def in_written_order(result: QueryResult, text: str) -> QueryResult:
+    """``result`` with the columns of a ``SELECT *`` in the order the query first names its variables."""
+    if result.kind != "SELECT" or not _SELECT_ALL.search(text):
+        return result
+    from pyparsing import ParseBaseException, ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import Variable
+
+    try:
+        query = parseQuery(text)[1]
+    except (ParseBaseException, RecursionError):
+        return result
+    if query.name != "SelectQuery" or "projection" in query:
+        return result
+    written: dict[str, None] = {}
+    pending: list[Any] = [query.where]
+    while pending:  # depth first, in the order the text has them
+        node = pending.pop()
+        if isinstance(node, Variable):
+            written.setdefault(str(node))
+        elif isinstance(node, list | tuple | ParseResults):  # before Mapping: pyparsing registers it as one
+            pending.extend(reversed(list(node)))
+        elif isinstance(node, Mapping):
+            pending.extend(reversed(list(node.values())))
+    rank = {name: index for index, name in enumerate(written)}
+    order = sorted(range(len(result.variables)), key=lambda i: rank.get(result.variables[i], len(rank) + i))
+    if order == list(range(len(order))):
+        return result
+    return replace(
+        result,
+        variables=[result.variables[i] for i in order],
+        rows=[tuple(row[i] for i in order) for row in result.rows],
+    )
 
 
 def query_variables(query: Query) -> set[str]:

@@ -72,9 +72,19 @@ class Engine(ABC):
     name: str
     """The registry name: ``rdflib``, ``oxigraph``, ``remote``."""
 
-    @abstractmethod
     def query(self, request: Request) -> QueryResult:
-        """Answer ``request``: an engine-neutral result, or a :class:`cspo_graph.errors.CspoError`."""
+        """Answer ``request``: an engine-neutral result, or a :class:`cspo_graph.errors.CspoError`.
+
+        The columns of a ``SELECT *`` come in the order the query names its variables, on
+        every engine (each engine has an order of its own).
+        """
+        from cspo_graph.query.sparql import in_written_order
+
+        return in_written_order(self.evaluate(request), request.text)
+
+    @abstractmethod
+    def evaluate(self, request: Request) -> QueryResult:
+        """The engine's own answer to ``request`` (what :meth:`query` returns, columns aside)."""
 
     def cancel(self, label: str) -> bool:
         """Stop the running query whose request has this ``label``; false when none runs."""

@@ -110,7 +110,7 @@ class RdflibEngine(Engine):
             graphs=(request.default_graphs, request.named_graphs) if request.sets_dataset else None,
         )
 
-    def query(self, request: Request) -> QueryResult:
+    def evaluate(self, request: Request) -> QueryResult:
         return self._pool.run(
             request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
         )

@@ -158,7 +158,7 @@ class OxigraphEngine(Engine):
         except (RuntimeError, TypeError, ValueError) as exc:
             raise CspoError(f"{request.source}: Oxigraph could not evaluate the query: {exc}") from None
 
-    def query(self, request: Request) -> QueryResult:
+    def evaluate(self, request: Request) -> QueryResult:
         return self._pool.run(
             request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
         )

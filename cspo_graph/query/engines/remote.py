@@ -29,7 +29,7 @@ class RemoteEngine(Engine):
         self.url = http.check_url(source.endpoint)
         self.graphs = [http.check_iri(iri) for iri in source.default_graphs]
 
-    def query(self, request: Request) -> QueryResult:
+    def evaluate(self, request: Request) -> QueryResult:
         from cspo_graph.query.serialize import checked_text
 
         query, text = checked_text(request)
