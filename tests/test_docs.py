@@ -1,0 +1,69 @@
+"""Documentation that cannot drift: every shell example runs, and the CLI reference is the commands' own --help."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from doc_examples import DOCUMENTS, REPO, examples, matches
+
+EXAMPLES = [example for document in DOCUMENTS for example in examples(document)]
+RUN = [e for e in EXAMPLES if e.skip is None]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A copy of the repository's files (as a clean clone has them) for the examples to run in."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    folder = tmp_path_factory.mktemp("clone")
+    for name in tracked.splitlines():
+        source = REPO / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    return folder
+
+
+@pytest.mark.parametrize("example", RUN, ids=[e.name for e in RUN])
+def test_every_shell_example_runs_as_shown(workdir, example):
+    environment = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
+    ran = subprocess.run(
+        ["bash", "-c", example.command],
+        cwd=workdir,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
+    )
+    if example.expected is None:
+        assert ran.returncode == 0, f"{example.name}: {example.command}\n{ran.stdout}"
+    else:
+        assert matches(example.expected, ran.stdout), f"{example.name}: {example.command}\n--- printed:\n{ran.stdout}"
+
+
+def test_every_skipped_example_says_why():
+    for example in EXAMPLES:
+        assert example.skip is None or len(example.skip) > 10, f"{example.name}: give the reason it is not run"
+
+
+def test_the_cli_reference_is_the_commands_own_help():
+    checked = subprocess.run([sys.executable, "scripts/cli_reference.py", "--check"], cwd=REPO, capture_output=True)
+    assert checked.returncode == 0, checked.stderr.decode()
+
+
+def test_the_readme_is_short_and_links_to_every_doc():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode()) < 10_000
+    for document in sorted((REPO / "docs").glob("*.md")):
+        assert f"docs/{document.name}" in readme, f"README.md does not link to docs/{document.name}"
+
+
+def test_the_elisions_match_only_what_they_stand_for():
+    assert matches("a\n...\nz", "a\nb\nc\nz\n")
+    assert matches("took [...] s", "took 1.5 s\n")
+    assert not matches("took [...] s", "took 1.5 ms!\n")
+    assert not matches("a\nz", "a\nb\nz\n")
