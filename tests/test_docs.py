@@ -2,43 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-from doc_examples import DOCUMENTS, REPO, examples, matches
+from doc_examples import DOCUMENTS, REPO, copy_tracked, examples, matches, run
 
 EXAMPLES = [example for document in DOCUMENTS for example in examples(document)]
 RUN = [e for e in EXAMPLES if e.skip is None]
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    """A copy of the repository's files (as a clean clone has them) for the examples to run in."""
-    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    folder = tmp_path_factory.mktemp("clone")
-    for name in tracked.splitlines():
-        source = REPO / name
-        if source.is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, folder / name)
-    return folder
+def workdirs(tmp_path_factory):
+    """Per document, a copy of the repository's tracked files for its examples to run in, in order."""
+    folders = {}
+
+    def workdir(document):
+        if document not in folders:
+            folders[document] = copy_tracked(tmp_path_factory.mktemp("clone"))
+        return folders[document]
+
+    return workdir
 
 
 @pytest.mark.parametrize("example", RUN, ids=[e.name for e in RUN])
-def test_every_shell_example_runs_as_shown(workdir, example):
-    environment = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1"}
-    ran = subprocess.run(
-        ["bash", "-c", example.command],
-        cwd=workdir,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=120,
-    )
+def test_every_shell_example_runs_as_shown(workdirs, example):
+    ran = run(example, workdirs(example.document))
     if example.expected is None:
         assert ran.returncode == 0, f"{example.name}: {example.command}\n{ran.stdout}"
     else:
