@@ -115,11 +115,15 @@ def copy_tracked(folder: Path) -> Path:
 
 
 def run(example: Example, folder: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``example`` in ``folder`` with bash, stdout and stderr together as a terminal shows them."""
+    """Run ``example`` in ``folder`` with bash, stdout and stderr together as a terminal shows them.
+
+    ``cspo_graph`` is imported from ``folder`` (whatever copy the ``cspo-graph`` script was installed from).
+    """
+    path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
     return subprocess.run(
         ["bash", "-c", example.command],
         cwd=folder,
-        env={**os.environ, **ENVIRONMENT},
+        env={**os.environ, **ENVIRONMENT, "PYTHONPATH": path},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
