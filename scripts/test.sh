@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian packages for the real browser and triple
-# stores, the package with its test extras), then run the whole test suite.
+# Install everything the tests need (Debian packages for the real browser, triple
+# stores and the shells whose completion docs/development.md shows; the package with
+# its test extras), then run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(chromium chromium-driver virtuoso-opensource raptor2-utils rasqal-utils)
+debian_packages=(chromium chromium-driver virtuoso-opensource raptor2-utils rasqal-utils zsh fish)
 missing=()
 for package in "${debian_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

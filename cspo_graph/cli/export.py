@@ -24,7 +24,7 @@ def export(fmt: str | None, data: tuple[str, ...], output: str | None) -> None:
 
     N-Quads, TriG and JSON-LD keep the named graphs: the ontology, the data, the
     identifiers added for linking, and one graph per source document holding what
-    that source states (see the README). JSON-LD uses the compact @context shipped
+    that source states (see docs/export.md). JSON-LD uses the compact @context shipped
     with cspo-graph, embedded in the file.
 
     \b

@@ -249,4 +249,4 @@ def run_query(
         if term is None:
             raise UsageError(f"--param {name}: no value")
         bindings[name] = term
-    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)
+    return in_written_order(evaluate(dataset, text, bindings, allow_service=allow_service, source=source), text)

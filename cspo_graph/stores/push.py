@@ -41,11 +41,12 @@ def _nt(triple: Triple) -> str:
 
 
 def graphs_to_push(dataset: rdflib.Dataset, graph: str | None) -> dict[str, list[Triple]]:
-    """Target graph IRI -> its triples: everything into ``graph``, or each named graph under its name."""
+    """Target graph IRI -> its triples: everything into ``graph``, or each named graph under its name, by IRI."""
     if graph is not None:
         triples = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
         return {graph: [_terms(t) for t in triples]}
-    return {str(g.identifier): [_terms(t) for t in g] for g in dataset.graphs() if len(g)}
+    named = sorted(dataset.graphs(), key=lambda g: str(g.identifier))  # rdflib gives them in hash order
+    return {str(g.identifier): [_terms(t) for t in g] for g in named if len(g)}
 
 
 def _terms(triple: Iterable[Any]) -> Triple:
