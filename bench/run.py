@@ -22,9 +22,11 @@ Then, for each ``--sizes`` graph made by ``bench/generate.py`` (seed 1), every l
 query is run, in the same run, by:
 
 - ``rdflib``: plain rdflib as a user would write it (``Graph().parse``, ``graph.query``);
-- ``memory``: cspo-graph's in-memory path (``rdfio.load``, ``sparql.run_query``);
-- ``store``: cspo-graph's on-disk store (``store.load_files``, ``store.query_store``,
-  which opens the store and converts every answer to engine-neutral terms);
+- ``memory``: cspo-graph's default engine over ``--data`` (``open_engine(Source(files))``:
+  rdflib over the files parsed by pyoxigraph, each query in a network-isolated worker);
+- ``oxigraph-memory``: the same with ``--engine oxigraph`` (Oxigraph in memory);
+- ``store``: cspo-graph's on-disk store (``cspo-graph load``, then
+  ``open_engine(Source(store))``, answers converted to engine-neutral terms);
 - ``pyoxigraph``: raw pyoxigraph, in memory (``Store().bulk_load``, ``store.query``);
 - ``pyoxigraph-disk``: raw pyoxigraph on disk (``Store(path).bulk_load``, then read-only),
   the same storage as cspo-graph's store;
@@ -37,7 +39,8 @@ Each engine runs in a process of its own; each query runs in a forked child that
 killed when it passes ``--timeout`` (recorded as "timed out"), and a query that timed
 out on a size is skipped on the larger ones. A time is the median of ``--runs`` runs
 (one run when the first takes more than 5 s). Peak memory is the largest resident set
-of the engine's process and its query children. Ratios are to raw pyoxigraph. Row
+of the engine's process and its query children (for the cspo-graph engines, of the
+process that opened the engine: its query workers are not counted). Ratios are to raw pyoxigraph. Row
 counts are checked against raw pyoxigraph's ("rows differ" marks a wrong answer).
 """
 
@@ -67,9 +70,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench import service  # noqa: E402
 from bench.generate import generate  # noqa: E402
+from cspo_graph.query.engines import Request, Source, open_engine  # noqa: E402
 from cspo_graph.query.library import query_library  # noqa: E402
 
-ENGINES = ("rdflib", "memory", "store", "pyoxigraph", "pyoxigraph-disk", "roqet")
+ENGINES = ("rdflib", "memory", "oxigraph-memory", "store", "pyoxigraph", "pyoxigraph-disk", "roqet")
 OPTIONAL_ENGINES = ("oxrdflib",)
 REFERENCE = "pyoxigraph"
 ONE_RUN_AFTER = 5.0
@@ -108,19 +112,30 @@ def _oxrdflib(path: Path, work: Path) -> Callable[[str], int]:
     return lambda text: len(list(graph.query(text)))
 
 
-def _memory(path: Path, work: Path) -> Callable[[str], int]:
-    from cspo_graph.query.sparql import run_query
-    from cspo_graph.rdf.parsing import load
+def _engine(source: Source, engine: str | None = None) -> Callable[[str], int]:
+    """A cspo-graph engine, as the CLI and the server open it: its own worker runs each query,
+    and its own time limit stops it (:data:`ENGINE_LIMIT`)."""
+    opened = open_engine(source, engine)
+    return lambda text: len(opened.query(Request(text, timeout=ENGINE_LIMIT[0])).rows)
 
-    dataset = load([path])
-    return lambda text: len(run_query(dataset, text).rows)
+
+ENGINE_LIMIT: list[float | None] = [None]
+"""The time limit the cspo-graph engines get (``--timeout``), set by :func:`worker`."""
+
+
+def _memory(path: Path, work: Path) -> Callable[[str], int]:
+    return _engine(Source(files=(path,)))
+
+
+def _oxigraph_memory(path: Path, work: Path) -> Callable[[str], int]:
+    return _engine(Source(files=(path,)), "oxigraph")
 
 
 def _store(path: Path, work: Path) -> Callable[[str], int]:
-    from cspo_graph.stores.local import load_files, query_store
+    from cspo_graph.stores.local import load_files
 
     load_files([path], work / "store")
-    return lambda text: len(query_store(work / "store", text).rows)
+    return _engine(Source(store=work / "store"))
 
 
 def _pyoxigraph(path: Path, work: Path) -> Callable[[str], int]:
@@ -146,6 +161,7 @@ LOADERS: dict[str, Callable[[Path, Path], Callable[[str], int]]] = {
     "rdflib": _rdflib,
     "oxrdflib": _oxrdflib,
     "memory": _memory,
+    "oxigraph-memory": _oxigraph_memory,
     "store": _store,
     "pyoxigraph": _pyoxigraph,
     "pyoxigraph-disk": _pyoxigraph_disk,
@@ -197,9 +213,34 @@ def _time_in_child(run: Callable[[str], int], text: str, runs: int, timeout: flo
     return answer
 
 
+def _time_here(run: Callable[[str], int], text: str, runs: int) -> dict:
+    """Time a query on a cspo-graph engine, whose own time limit stops it (no fork here: the
+    engine's worker processes belong to this process)."""
+    from cspo_graph.errors import CspoError, QueryTimeout
+
+    times, rows = [], 0
+    try:
+        for _ in range(runs):
+            start = time.perf_counter()
+            rows = run(text)
+            times.append(time.perf_counter() - start)
+            if times[0] > ONE_RUN_AFTER:
+                break
+    except QueryTimeout:
+        return {"timeout": ENGINE_LIMIT[0], "rss_kb": peak_kb()}
+    except CspoError as exc:
+        return {"error": str(exc).splitlines()[0], "rss_kb": peak_kb()}
+    return {"times": times, "rows": rows, "rss_kb": peak_kb()}
+
+
+ENGINE_LOADERS = {"memory", "oxigraph-memory", "store"}
+"""The loaders that open a cspo-graph engine (timed by :func:`_time_here`)."""
+
+
 def worker(engine: str, path: Path, names: list[str], runs: int, timeout: float) -> None:
     """Load ``path`` with ``engine``, then time each named query; JSON lines on stdout."""
     texts = {q.name: q.text for q in query_library()}
+    ENGINE_LIMIT[0] = timeout
     with tempfile.TemporaryDirectory(prefix="cspo-bench-") as work:
         start = time.perf_counter()
         run = LOADERS[engine](path, Path(work))
@@ -207,7 +248,11 @@ def worker(engine: str, path: Path, names: list[str], runs: int, timeout: float)
         run("SELECT * WHERE { ?s ?p ?o } LIMIT 1")  # untimed: rdflib builds its parser, the store opens
         print(json.dumps({"load": seconds, "rss_kb": peak_kb()}), flush=True)
         for name in names:
-            print(json.dumps({"query": name, **_time_in_child(run, texts[name], runs, timeout)}), flush=True)
+            if engine in ENGINE_LOADERS:
+                record = _time_here(run, texts[name], runs)
+            else:
+                record = _time_in_child(run, texts[name], runs, timeout)
+            print(json.dumps({"query": name, **record}), flush=True)
 
 
 # -- the parent: sizes, engines, roqet, cold start, the table ---------------------------------

@@ -488,7 +488,7 @@ def through_cli(engine: str, case: Case, folder: Path) -> str:
 
 # -- the tests -------------------------------------------------------------------------------
 
-ENGINES = {"rdflib": "rdflib", "store": "oxigraph"}
+ENGINES = {"rdflib": "rdflib", "oxigraph": "oxigraph", "store": "oxigraph"}
 """cspo-graph engine -> the engine beneath it, whose own API is the reference."""
 
 
