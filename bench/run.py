@@ -178,21 +178,26 @@ def peak_kb() -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
+def _runs(run: Callable[[str], int], text: str, runs: int) -> dict:
+    """Up to ``runs`` timed runs of a query (one when the first takes over 5 s): times and rows."""
+    times, rows = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        rows = run(text)
+        times.append(time.perf_counter() - start)
+        if times[0] > ONE_RUN_AFTER:
+            break
+    return {"times": times, "rows": rows}
+
+
 def _time_in_child(run: Callable[[str], int], text: str, runs: int, timeout: float) -> dict:
     """Time a query in a forked child; kill it when it passes ``timeout``."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(reader)
-        times, rows = [], 0
         try:
-            for _ in range(runs):
-                start = time.perf_counter()
-                rows = run(text)
-                times.append(time.perf_counter() - start)
-                if times[0] > ONE_RUN_AFTER:
-                    break
-            answer = {"times": times, "rows": rows}
+            answer = _runs(run, text, runs)
         except BaseException as exc:  # reported, not raised: the child must exit here
             answer = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
         os.write(writer, json.dumps({**answer, "rss_kb": peak_kb()}).encode())
@@ -218,19 +223,13 @@ def _time_here(run: Callable[[str], int], text: str, runs: int) -> dict:
     engine's worker processes belong to this process)."""
     from cspo_graph.errors import CspoError, QueryTimeout
 
-    times, rows = [], 0
     try:
-        for _ in range(runs):
-            start = time.perf_counter()
-            rows = run(text)
-            times.append(time.perf_counter() - start)
-            if times[0] > ONE_RUN_AFTER:
-                break
+        answer = _runs(run, text, runs)
     except QueryTimeout:
-        return {"timeout": ENGINE_LIMIT[0], "rss_kb": peak_kb()}
+        answer = {"timeout": ENGINE_LIMIT[0]}
     except CspoError as exc:
-        return {"error": str(exc).splitlines()[0], "rss_kb": peak_kb()}
-    return {"times": times, "rows": rows, "rss_kb": peak_kb()}
+        answer = {"error": str(exc).splitlines()[0]}
+    return {**answer, "rss_kb": peak_kb()}
 
 
 ENGINE_LOADERS = {"memory", "oxigraph-memory", "store"}
