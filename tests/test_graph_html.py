@@ -10,8 +10,8 @@ import re
 import hostile
 import networkx as nx
 import pytest
+from conftest import engine_over
 
-from cspo_graph.rdf.parsing import load
 from cspo_graph.views import catalog, html
 
 
@@ -42,7 +42,7 @@ def test_inlined_text_that_could_close_its_element_is_refused():
 def hostile_page(tmp_path_factory):
     """The page of the 'all' view of the built-in data plus the hostile data."""
     folder = tmp_path_factory.mktemp("hostile")
-    graph = catalog.build(load(["builtin", hostile.write(folder)]), "all")
+    graph = catalog.build(engine_over(["builtin", hostile.write(folder)]), "all")
     return graph, html.render_html(graph)
 
 
@@ -80,7 +80,7 @@ def test_page_data_carries_what_the_tooltips_show(hostile_page):
 
 
 def test_a_hostile_view_title_is_escaped(tmp_path):
-    graph = catalog.build(load(), catalog.view_from_file(hostile.write_view(tmp_path)))
+    graph = catalog.build(engine_over([]), catalog.view_from_file(hostile.write_view(tmp_path)))
     page = html.render_html(graph)
     assert hostile.VIEW_TITLE not in page
     assert "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>" in page

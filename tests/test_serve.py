@@ -15,12 +15,12 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 
 import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
+from processes import busy_descendants
 
 from cspo_graph.cli import main
 from cspo_graph.query.library import query_library
@@ -327,21 +327,8 @@ def test_a_runaway_query_is_stopped_by_the_timeout(server_url):
     assert reply.status == 503
     assert "timeout" in reply.text.lower() or "time limit" in reply.text.lower()
     assert elapsed < SERVER_TIMEOUT + 10
-    assert children_of(SERVER_PIDS[server_url]) == [], "the query's process was left running"
+    assert busy_descendants(SERVER_PIDS[server_url]) == [], "the query's process was left running"
     assert founders_in(get(server_url, "queries/founders")) == FOUNDERS
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (read from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 # ---- the page and its assets

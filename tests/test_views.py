@@ -6,6 +6,7 @@ import json
 
 import networkx as nx
 import pytest
+from conftest import engine_over
 
 from cspo_graph.cli.graph import VIEW_NAMES
 from cspo_graph.errors import InputError, UsageError
@@ -18,9 +19,9 @@ DALLAS = "The Dallas Express article (The Dallas Express)"
 
 
 @pytest.fixture(scope="module")
-def built(dataset):
+def built(dataset, engine):
     """Every shipped view of the built-in data, built once."""
-    return {name: catalog.build(dataset, name) for name in catalog.VIEWS}
+    return {name: catalog.build(engine, name) for name in catalog.VIEWS}
 
 
 def labelled_edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
@@ -176,19 +177,19 @@ def test_person_tooltip_details_name_the_posts_held(built):
     }
 
 
-def test_views_come_out_in_one_order(dataset, built):
-    again = catalog.build(dataset, "all")
+def test_views_come_out_in_one_order(dataset, built, engine):
+    again = catalog.build(engine, "all")
     assert list(again.edges(keys=True)) == list(built["all"].edges(keys=True))
 
 
-def test_custom_view_from_a_construct_query(dataset, tmp_path):
+def test_custom_view_from_a_construct_query(dataset, tmp_path, engine):
     query = tmp_path / "spoke.rq"
     query.write_text(
         "# Who spoke where\n# Speakers linked to the meetings they spoke at.\n"
         "CONSTRUCT { ?person cspo:spokeAt ?meeting }\n"
         "WHERE { ?s cspo:speaker ?person ; cspo:atMeeting ?meeting }\n"
     )
-    graph = catalog.build(dataset, catalog.view_from_file(query))
+    graph = catalog.build(engine, catalog.view_from_file(query))
     assert graph.graph["title"] == "Who spoke where"
     assert labelled_edges(graph) == {
         (person, "spoke at", MEETING) for person in ("Chance Saltzman", "Stephen Whiting", "Robert Brose")
@@ -203,21 +204,20 @@ def test_custom_view_from_a_construct_query(dataset, tmp_path):
         ("CONSTRUCT { ?s ?p }", "SPARQL syntax error"),
     ],
 )
-def test_a_custom_view_that_cannot_be_drawn_is_refused(dataset, tmp_path, text, message):
+def test_a_custom_view_that_cannot_be_drawn_is_refused(dataset, tmp_path, text, message, engine):
     query = tmp_path / "bad.rq"
     query.write_text(text)
     with pytest.raises(InputError, match=message) as error:
-        catalog.build(dataset, catalog.view_from_file(query))
+        catalog.build(engine, catalog.view_from_file(query))
     assert str(error.value).startswith(str(query))
 
 
-def test_unknown_view_is_a_usage_error(dataset):
+def test_unknown_view_is_a_usage_error(dataset, engine):
     with pytest.raises(UsageError, match="unknown view 'nope'"):
-        catalog.build(dataset, "nope")
+        catalog.build(engine, "nope")
 
 
 def test_data_without_the_ontology_still_gets_families(tmp_path):
-    from cspo_graph.rdf.parsing import load
 
     data = tmp_path / "mine.ttl"
     data.write_text(
@@ -226,7 +226,7 @@ def test_data_without_the_ontology_still_gets_families(tmp_path):
         'cspo:Force a cspo:MilitarySpaceOrganization ; rdfs:label "A force" ; cspo:nation cspo:Land .\n'
         'cspo:Land a cspo:Nation ; rdfs:label "A land" .\n'
     )
-    graph = catalog.build(load([data]), "all")
+    graph = catalog.build(engine_over([data]), "all")
     assert {d["label"]: (d["family"], d["kind"]) for _, d in graph.nodes(data=True)} == {
         "A force": ("Organization", "Military space organization"),
         "A land": ("Nation", "Nation"),

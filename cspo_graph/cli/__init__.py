@@ -21,6 +21,7 @@ from cspo_graph.errors import CspoError
 
 COMMANDS = {
     "analyze": "cspo_graph.cli.graph:analyze",
+    "check-grounding": "cspo_graph.cli.check_grounding:check_grounding",
     "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
     "export": "cspo_graph.cli.export:export",
     "graph": "cspo_graph.cli.graph:graph",

@@ -44,13 +44,15 @@ def view_options(command: F) -> F:
 
 def _build(view_name: str | None, query_file: str | None, data: tuple[str, ...]) -> nx.MultiDiGraph:
     from cspo_graph.errors import UsageError
-    from cspo_graph.rdf.parsing import load
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
     from cspo_graph.views.catalog import DEFAULT_VIEW, build, view_from_file
 
     if view_name and query_file:
         raise UsageError("give --view or --query, not both")
     view = view_from_file(query_file) if query_file else view_name or DEFAULT_VIEW
-    return build(load(data), view)
+    with RdflibEngine(Source(files=data)) as engine:  # the views read labels and sources from its data
+        return build(engine, view)
 
 
 @click.command()

@@ -24,6 +24,17 @@ def data_option(command: F) -> F:
     )(command)
 
 
+def sources_option(command: F) -> F:
+    """``--sources DIR``: the folder of source texts (default: the ones shipped with cspo-graph)."""
+    return click.option(
+        "--sources",
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Folder with the source texts, named by each source's cspo:fileName "
+        "(default: the two texts shipped with cspo-graph).",
+    )(command)
+
+
 def format_choice(choices: Sequence[str], default: str | None, help: str) -> Callable[[F], F]:
     """A ``--format``/``-f`` switch over ``choices``: the one spelling of the option, for
     commands whose output formats differ (passed to the command as ``fmt``)."""

@@ -47,21 +47,13 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     """
     from pathlib import Path
 
-    from cspo_graph.errors import UsageError
-    from cspo_graph.rdf.parsing import load
+    from cspo_graph.query.engines import Source, open_engine
     from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, bind, create_app, url_of
     from cspo_graph.web.app import serve as run_server
 
-    if store is not None:
-        from cspo_graph.stores.local import store_info
-
-        if data:
-            raise UsageError("--data and --store exclude each other: the store holds the data")
-        source = Data(store=store_info(store).directory)
-    else:
-        source = Data(dataset=load(data))
     limits = Limits(max_body=max_body, timeout=timeout)
-    app = create_app(source, limits=limits, host=host)
+    engine = open_engine(Source(files=data, store=None if store is None else Path(store)), workers=limits.workers)
+    app = create_app(Data(engine), limits=limits, host=host)
     sock = bind(host, port)
     url = url_of(sock)
     click.echo(f"cspo-graph: serving the web page at {url} and the SPARQL endpoint at {url}sparql")
@@ -72,4 +64,7 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     else:
         click.echo(f"cspo-graph: WARNING: listening on {host}: other machines that reach it can query the data")
     click.echo("cspo-graph: press Ctrl+C to stop")
-    run_server(app, sock, limits)
+    try:
+        run_server(app, sock, limits)
+    finally:
+        engine.close()

@@ -2,8 +2,10 @@
 
 Files are parsed by pyoxigraph, which is strict (it rejects the invalid IRIs,
 escapes and literal subjects that rdflib lets through) and reports the line and
-column of an error, then handed to rdflib as a :class:`rdflib.Dataset` whose
-default graph is the union of one named graph per file.
+column of an error, then handed to rdflib as a :class:`rdflib.Dataset`: the triples
+of a triple file (and the default graph of a quad file) go into one named graph for
+the file, the named graphs of a quad file keep their names, and the dataset's default
+graph is the set union (RDF merge) of all of them.
 """
 
 from __future__ import annotations
@@ -85,7 +87,11 @@ BUILTIN_GRAPHS = {
     resources.DATA: GRAPH_BASE + "data",
     resources.LINKS: GRAPH_BASE + "links",
 }
-"""Each shipped file and the named graph it is loaded into."""
+"""Each shipped file and the named graph its triples outside any named graph go into.
+
+The data file is TriG and names every graph itself (one per source document, the
+curators' and the sources' graphs: docs/provenance.md), so nothing goes into ``.../data``.
+"""
 
 
 def format_for_media_type(media_type: str) -> RdfFormat:
@@ -285,8 +291,9 @@ class _TermConverter:
 def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
     """Load RDF files (the built-in ontology and data when none are given) into one dataset.
 
-    Each file goes into a named graph of its own (quad formats keep theirs); the
-    dataset's default graph is the union of all of them, which is what queries see.
+    Each triple file goes into a named graph of its own (quad formats keep theirs, and
+    their default graph goes into the file's); the dataset's default graph is the set
+    union of all of them, which is what queries see.
     """
     import pyoxigraph
     import rdflib
@@ -296,17 +303,15 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
         dataset.bind(prefix, namespace)
     convert = _TermConverter()
     for path in expand(paths):
-        default = dataset.graph(rdflib.URIRef(graph_name(path)))
-        graphs: dict[str, rdflib.Graph] = {}
+        graphs: dict[object, rdflib.Graph] = {}
         quads = []
         for quad in parse_quads(path):
             name = quad.graph_name
-            if isinstance(name, pyoxigraph.DefaultGraph):
-                graph = default
-            else:
-                if name.value not in graphs:
-                    graphs[name.value] = dataset.graph(convert(name, path))
-                graph = graphs[name.value]
+            graph = graphs.get(name)
+            if graph is None:
+                default = isinstance(name, pyoxigraph.DefaultGraph)
+                identifier = rdflib.URIRef(graph_name(path)) if default else convert(name, path)
+                graph = graphs[name] = dataset.graph(identifier)
             quads.append(
                 (
                     convert(quad.subject, path),

@@ -21,6 +21,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,6 +105,21 @@ def _zygote(control: socket.socket, handler: Callable[[Any], Any]) -> None:
             control.sendall(str(status).encode("ascii"))
 
 
+_LONGEST_WAIT = 24 * 3600.0
+"""The longest single wait (the system's timers overflow past about 24 days)."""
+
+
+def _answered(connection: Connection, seconds: float | None) -> bool:
+    """Whether an answer arrives within ``seconds`` (``None``: wait for it however long it takes)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        left = _LONGEST_WAIT if deadline is None else min(_LONGEST_WAIT, deadline - time.monotonic())
+        if left <= 0:
+            return False
+        if connection.poll(left):
+            return True
+
+
 @dataclass(eq=False)
 class _Worker:
     pid: int
@@ -138,7 +154,7 @@ class WorkerPool:
         worker = self._acquire(network)
         try:
             worker.connection.send(payload)
-            if not worker.connection.poll(seconds):
+            if not _answered(worker.connection, seconds):
                 raise QueryTimeout(f"{what}: the query ran past its time limit of {seconds:g} s and was stopped")
             try:
                 status, value = worker.connection.recv()

@@ -15,11 +15,10 @@ Routes:
   its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
   graph``): no CDN, so it works with no network.
 
-Every query goes through :func:`cspo_graph.query.sparql.run_query`, which refuses
-updates and SERVICE. Each request's work (query, rendering, view building) runs
-in a worker thread under :func:`cspo_graph.runtime.deadline.call_with_deadline`: a forked
-child that is killed at the time limit (HTTP 503), so a runaway query stops and
-the server keeps serving. Requests are bounded (body and URL size, concurrent work).
+Every query goes through the engine (:func:`cspo_graph.query.engines.open_engine`),
+which refuses updates and SERVICE and evaluates each query in a network-isolated
+worker process that is killed at the time limit (HTTP 503), so a runaway query
+stops and the server keeps serving. Requests are bounded (body and URL size, concurrent work).
 
 Why Starlette on uvicorn for the HTTP layer:
 
@@ -60,12 +59,13 @@ from starlette.staticfiles import StaticFiles
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
+from cspo_graph.query.engines import Engine
+from cspo_graph.query.engines import Request as EngineRequest
 from cspo_graph.query.library import NamedQuery, query_library
 from cspo_graph.query.params import parse_term
 from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
-from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
-from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
-from cspo_graph.runtime.deadline import call_with_deadline
+from cspo_graph.query.results import QueryResult, Term
+from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
 
 if TYPE_CHECKING:
@@ -116,8 +116,8 @@ class Limits:
     """Bytes in the URL's query string (414 beyond)."""
     timeout: float | None = 30.0
     """Seconds a query may run, results written included (503 beyond)."""
-    workers: int = 4
-    """Queries evaluated at once; more wait their turn."""
+    workers: int = 8
+    """Requests worked on at once (each query in its own worker process); more wait their turn."""
 
 
 class SecurityHeaders:
@@ -160,25 +160,24 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
 
 @dataclass(frozen=True)
 class Data:
-    """What the server answers from: the data loaded in memory, or an on-disk store (``cspo-graph load``)."""
+    """What the server answers from: an engine (:func:`cspo_graph.query.engines.open_engine`)."""
 
-    dataset: rdflib.Graph | None = None
-    store: Path | None = None
+    engine: Engine
 
-    def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
-        """Run a read-only query (updates and SERVICE refused) with typed bindings."""
-        if self.store is not None:
-            from cspo_graph.stores.local import query_store
+    @property
+    def dataset(self) -> rdflib.Dataset | None:
+        """The data in memory, when the rdflib engine answers (the graph views need it)."""
+        return getattr(self.engine, "dataset", None)
 
-            return query_store(self.store, text, params=params, source=source)
-        bindings = {name: term_to_rdflib(term) for name, term in params.items()}
-        return run_query(self.dataset, text, params=bindings, source=source)
+    def query(self, text: str, params: dict[str, Term], source: str, timeout: float | None) -> QueryResult:
+        """Run a read-only query (updates and SERVICE refused) with typed bindings, stopped at ``timeout``."""
+        return self.engine.query(EngineRequest(text, source, params, timeout=timeout))
 
-    def in_memory(self) -> rdflib.Graph:
-        """The in-memory dataset, which the graph views need."""
+    def in_memory(self) -> Engine:
+        """The engine, when it holds the data in memory, as the graph views need."""
         if self.dataset is None:
             raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
-        return self.dataset
+        return self.engine
 
 
 class Endpoint:
@@ -206,7 +205,7 @@ class Endpoint:
             raise UsageError(f"unknown format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
 
         def work() -> tuple[str, str]:
-            result = self.data.query(text, params or {}, source)
+            result = self.data.query(text, params or {}, source, self.limits.timeout)
             chosen = fmt.lower() if fmt else choose_format(accept, result.kind)
             return render(result, chosen), media_type(result.kind, chosen)
 
@@ -214,12 +213,10 @@ class Endpoint:
         return Response(body, media_type=media, headers={"vary": "Accept"})
 
     async def bounded(self, work: Callable[[], Any], what: str) -> Any:
-        """``work()`` in a worker thread, stopped at the time limit (:class:`QueryTimeout`)."""
+        """``work()`` in a thread; its queries run in the engine's workers, stopped at the time limit."""
         from anyio import to_thread
 
-        return await to_thread.run_sync(
-            lambda: call_with_deadline(work, self.limits.timeout, what=what), limiter=self._workers
-        )
+        return await to_thread.run_sync(work, limiter=self._workers)
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol query operation."""
@@ -308,16 +305,17 @@ class Endpoint:
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
         view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
-        dataset = self.data.in_memory()
-        return JSONResponse(await self.bounded(lambda: draw(dataset, view), view.source))
+        engine = self.data.in_memory()
+        timeout = self.limits.timeout
+        return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))
 
 
-def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
+def draw(engine: Engine, view: View, timeout: float | None) -> dict[str, Any]:
     """A view's nodes, edges and legend, with its title and description."""
     from cspo_graph.views.catalog import build
     from cspo_graph.views.html import page_data
 
-    graph = build(dataset, view)
+    graph = build(engine, view, timeout=timeout)
     return {"title": view.title, "description": view.description, **page_data(graph)}
 
 
