@@ -36,7 +36,7 @@ import pyoxigraph
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "cspo.ttl"
-DATA = ROOT / "data" / "triples.ttl"
+DATA = ROOT / "data" / "triples.trig"
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
 SYN = "https://w3id.org/cspo-graph/synthetic/"
@@ -97,11 +97,11 @@ class Profile:
     def measure(cls, data: Path = DATA) -> Profile:
         """Measure the curated data with SPARQL."""
         store = pyoxigraph.Store()
-        store.load(path=str(data), format=pyoxigraph.RdfFormat.TURTLE)
+        store.load(path=str(data), format=pyoxigraph.RdfFormat.from_extension(data.suffix[1:]))
 
         def number(select: str) -> float:
             query = f"PREFIX cspo: <{CSPO}> PREFIX prov: <{PREFIXES['prov']}> SELECT ?n WHERE {{ {select} }}"
-            return float(next(iter(store.query(query)))["n"].value)
+            return float(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
 
         def count(pattern: str) -> float:
             return number(f"{{ SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }} }}")
@@ -131,11 +131,9 @@ class Profile:
 
 
 def triples(path: Path) -> list[tuple[str, str, str]]:
-    """A Turtle file's triples in N-Triples form, in document order."""
-    return [
-        (str(q.subject), str(q.predicate), str(q.object))
-        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-    ]
+    """A Turtle or TriG file's triples (of every graph, once each) in N-Triples form, in document order."""
+    quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.from_extension(path.suffix[1:]))
+    return list(dict.fromkeys((str(q.subject), str(q.predicate), str(q.object)) for q in quads))
 
 
 ANCHORS = (iri("cspo", "UnitedStates"), iri("cspo", "CSpO"))
@@ -325,10 +323,9 @@ class Generator:
     def add_sources(self, number: int, host: Nation) -> tuple[str, str]:
         release, article = syn(f"meeting-{number}-press-release"), syn(f"meeting-{number}-article")
         title = (iri("dcterms", "title"), text(f"Synthetic meeting {number} press release title"))
-        inferred = (cspo("inference"), text(f"The publisher of synthetic press release {number} is inferred."))
         publisher = iri("dcterms", "publisher")
         file_a, file_b = ((cspo("fileName"), text(f"synthetic-{number}-{x}.txt", "")) for x in "ab")
-        pairs = [title, (publisher, host.orgs[2]), file_a, inferred]
+        pairs = [title, (publisher, host.orgs[2]), file_a]
         self.emit(release, cspo("PressRelease"), f"Synthetic press release {number}", pairs)
         pairs = [(publisher, self.rng.choice(self.news)), file_b]
         self.emit(article, cspo("NewsArticle"), f"Synthetic news article {number}", pairs)
