@@ -4,7 +4,7 @@
 
 The graph uses the project's own vocabulary (``ontology/cspo.ttl``, whose triples it
 includes so that the query library's class and label lookups work) and is shaped like
-the curated data (``data/triples.ttl``): the number of delegations, statements and
+the curated data (``data/triples.trig``, the union of its graphs): the number of delegations, statements and
 claims of each kind per meeting, the share of led delegations, of facts both sources
 state, of post holdings with a variant, of founding members, and how many facts one
 wording states are all measured on the curated data and repeated meeting after
@@ -131,9 +131,9 @@ class Profile:
 
 
 def triples(path: Path) -> list[tuple[str, str, str]]:
-    """A Turtle or TriG file's triples (of every graph, once each) in N-Triples form, in document order."""
-    quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.from_extension(path.suffix[1:]))
-    return list(dict.fromkeys((str(q.subject), str(q.predicate), str(q.object)) for q in quads))
+    """A Turtle or TriG file's triples in N-Triples form, in document order, each once (the union of its graphs)."""
+    parsed = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.from_extension(path.suffix[1:]))
+    return list(dict.fromkeys((str(q.subject), str(q.predicate), str(q.object)) for q in parsed))
 
 
 ANCHORS = (iri("cspo", "UnitedStates"), iri("cspo", "CSpO"))
@@ -327,6 +327,12 @@ class Generator:
         file_a, file_b = ((cspo("fileName"), text(f"synthetic-{number}-{x}.txt", "")) for x in "ab")
         pairs = [title, (publisher, host.orgs[2]), file_a]
         self.emit(release, cspo("PressRelease"), f"Synthetic press release {number}", pairs)
+        judged = [
+            (cspo("judgementOn"), release),
+            (cspo("judgedProperty"), publisher),
+            (cspo("reason"), text(f"The publisher of synthetic press release {number} is inferred.")),
+        ]
+        self.emit(syn(f"meeting-{number}-publisher-judgement"), cspo("Judgement"), "Publisher inferred", judged)
         pairs = [(publisher, self.rng.choice(self.news)), file_b]
         self.emit(article, cspo("NewsArticle"), f"Synthetic news article {number}", pairs)
         return release, article
@@ -370,8 +376,7 @@ class Generator:
         speakers = [person for nation in meeting.participants for person in nation.people[-3:]]
         pairs = [
             (cspo("speaker"), self.rng.choice(speakers)),
-            (cspo("quote"), text(f"Synthetic quote {i} spoken at synthetic meeting {meeting.number}")),
-            (cspo("atMeeting"), meeting.node),
+            (cspo("quote"), text(f"Synthetic quote {i} reported with synthetic meeting {meeting.number}")),
         ]
         node, label = (
             syn(f"meeting-{meeting.number}-statement-{i}"),

@@ -34,7 +34,7 @@ def test_it_makes_at_least_the_triples_asked_for_in_turtle_or_n_triples(size):
 def test_the_shape_is_measured_on_the_curated_data():
     profile = Profile.measure()
     assert profile.delegations == 10 and profile.statements == 4
-    assert sum(profile.claims.values()) == 20
+    assert sum(profile.claims.values()) == 26
     assert 0 < profile.both_sources_share < 1 and profile.facts_per_wording > 1
 
 

@@ -44,8 +44,9 @@ def test_prov_entities_include_the_sources(cli, profile):
         "The Dallas Express article",
     }
     count = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a prov:Entity }"
-    # 75 sourced facts, 2 sources and the graph of identifiers added for linking
-    assert labels(cli, count, "--reason", profile) == {"78"}
+    # 84 sourced facts and wordings, 2 sources, their 2 graphs, 2 curation graphs (one of them the links) and
+    # 18 judgements of the curators
+    assert labels(cli, count, "--reason", profile) == {"108"}
 
 
 def test_subproperties_are_materialized(cli):

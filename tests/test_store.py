@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
+from conftest import require
 
 from cspo_graph.errors import CspoError, InputError, UsageError
 from cspo_graph.query.engines import Request, Source, open_engine
@@ -54,8 +59,8 @@ def query_store(store, text: str, *, params=None, allow_service: bool = False, s
 
 
 def count(store) -> int:
-    """How many triples a store holds, by query."""
-    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }").rows[0][0].value)
+    """How many triples a store's named graphs hold, by query (a triple counted once per graph)."""
+    return int(query_store(store, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }").rows[0][0].value)
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +185,7 @@ def test_from_and_from_named_pick_stored_graphs_and_never_fetch(stores, listener
     text = f"SELECT * FROM <{listener.url}> FROM NAMED <{listener.url}/g> WHERE {{ ?s ?p ?o }}"
     assert query_store(store, text).rows == []
     assert listener.requests == []
-    data = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cspo-graph/graph/ontology> WHERE { ?s ?p ?o }"
+    data = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cspo-graph/graph/source/DallasExpressArticle> { ?s ?p ?o }"
     assert 0 < int(query_store(store, data).rows[0][0].value) < count(store)
 
 
@@ -247,3 +252,71 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / MANIFEST).write_text(json.dumps({"layout": 99}))
     with pytest.raises(InputError, match="layout 99"):
         store_info(tmp_path)
+
+
+def run_without_root_powers(*args: str) -> subprocess.CompletedProcess:
+    """``cspo-graph ARGS`` as root without the power to ignore file permissions (setpriv drops it)."""
+    setpriv = shutil.which("setpriv")
+    require(setpriv is not None, "setpriv (util-linux) is not installed")
+    drop = "--bounding-set=-dac_override,-dac_read_search,-fowner"
+    command = (
+        [setpriv, drop, sys.executable, "-m", "cspo_graph", *args]
+        if os.geteuid() == 0
+        else [sys.executable, "-m", "cspo_graph", *args]
+    )
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_a_read_only_store_is_queried_and_a_load_into_it_is_refused_in_one_line(tmp_path):
+    store = tmp_path / "store"
+    load_files(["builtin"], store)
+    for path in [store, *store.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        answered = run_without_root_powers("query", "founders", "--store", str(store), "-f", "csv")
+        assert answered.returncode == 0, answered.stderr
+        assert len(answered.stdout.splitlines()) == 6
+        refused = run_without_root_powers("load", "builtin", "--store", str(store))
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines() == [
+            f"Error: {store}: cannot load into this store: its lock file is not writable (Permission denied)"
+        ]
+    finally:
+        for path in [store, *store.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    ["{", "[]", '{"layout": 2}', '{"layout": 2, "generation": "x", "graphs": {}, "quads": 0, "union": false}'],
+    ids=["not JSON", "not an object", "fields missing", "a field of the wrong kind"],
+)
+def test_a_corrupt_manifest_is_reported_in_one_line(cli, tmp_path, manifest):
+    store = tmp_path / "store"
+    load_files(["builtin"], store)
+    (store / MANIFEST).write_text(manifest, encoding="utf-8")
+    result = cli("query", "founders", "--store", str(store))
+    assert result.exit_code == 1
+    assert len(result.output.splitlines()) == 1
+    assert "unexpected" not in result.output and "store" in result.output
+
+
+def test_quad_files_keep_their_graphs_and_the_default_graph_is_their_set_union(stores):
+    dataset, store = stores("builtin")
+    info = store_info(store)
+    assert info.union and set(info.graphs) == {str(g.identifier) for g in dataset.graphs() if len(g)}
+    union = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert query_store(store, union).rows == run_query(dataset, union).rows
+    assert int(query_store(store, union).rows[0][0].value) == len(dataset) < info.quads == count(store)
+
+
+def test_loading_a_quad_file_again_replaces_every_graph_it_brought(tmp_path):
+    data = tmp_path / "data.trig"
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 1 } <http://x/g2> { <http://x/a> <http://x/b> 2 }\n")
+    folder = tmp_path / "store"
+    first = load_files([data], folder)
+    assert set(first.graphs) == {"http://x/g1", "http://x/g2"} and first.union
+    data.write_text("<http://x/g1> { <http://x/a> <http://x/b> 3 }\n")
+    second = load_files([data], folder)
+    assert set(second.graphs) == {"http://x/g1"} and not second.union
+    assert [row[0].value for row in query_store(folder, "SELECT ?o { <http://x/a> <http://x/b> ?o }").rows] == ["3"]

@@ -13,7 +13,7 @@ from cspo_graph.errors import InputError, UsageError
 from cspo_graph.views import analytics, catalog, formats
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
-MEETING = "CSpO meeting at the French Space Command Headquarters near Toulouse"
+MEETING = "CSpO meeting hosted by the French Space Command"
 DOW = "United States joins allies at French headquarters for Combined Space Operations talks (U.S. Department of War)"
 DALLAS = "The Dallas Express article (The Dallas Express)"
 
@@ -90,7 +90,7 @@ def test_representation_links_people_to_posts_organizations_nations_and_delegati
     assert not nodes_of(graph, "Post holding")
 
 
-def test_statements_link_speakers_meetings_and_sources(built):
+def test_statements_link_speakers_and_sources_and_no_meeting(built):
     graph = built["statements"]
     statements = {
         "Chance Saltzman on building a coalition": "Chance Saltzman",
@@ -101,7 +101,6 @@ def test_statements_link_speakers_meetings_and_sources(built):
     sources = ("The Dallas Express article", "U.S. Department of War press release")
     assert labelled_edges(graph) == {
         *((statement, "speaker", speaker) for statement, speaker in statements.items()),
-        *((statement, "at meeting", MEETING) for statement in statements),
         *((statement, "source", source) for statement in statements for source in sources),
         ("The Dallas Express article", "publisher", "The Dallas Express"),
         ("U.S. Department of War press release", "publisher", "U.S. Department of War"),
@@ -148,14 +147,14 @@ def test_all_has_every_person_post_organization_nation_and_statement(built, data
             initNs={"cspo": CSPO, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
         )
     }
-    assert len(in_data) == 61
+    assert len(in_data) == 67
     assert set(in_data) <= set(graph.nodes)
     assert {n for n, d in graph.nodes(data=True) if d["family"] in ("Post holding", "Membership")} == set()
     collapsed = {d["via"] for _, _, d in graph.edges(data=True) if "via" in d}
     assert len(collapsed) == 17  # 7 post holdings and 10 memberships, each one labelled edge
-    assert graph.nodes[CSPO + "ToulouseMeeting"]["family"] == "Meeting"
+    assert graph.nodes[CSPO + "CSpOMeeting"]["family"] == "Meeting"
     assert graph.nodes[CSPO + "USSpaceForce"]["kind"] == "Military space organization"
-    assert ["date", "December 5 (year not given)"] in graph.nodes[CSPO + "ToulouseMeeting"]["details"]
+    assert ["date", "December 5 (year not given)"] in graph.nodes[CSPO + "CSpOMeeting"]["details"]
     assert ("Robert Brose", "acting", "Assistant Secretary of War for Space Policy") in labelled_edges(graph)
     assert graph.graph["sources"] == [DALLAS, DOW]
     assert graph.graph["title"] and graph.graph["description"]
@@ -185,15 +184,14 @@ def test_views_come_out_in_one_order(dataset, built, engine):
 def test_custom_view_from_a_construct_query(dataset, tmp_path, engine):
     query = tmp_path / "spoke.rq"
     query.write_text(
-        "# Who spoke where\n# Speakers linked to the meetings they spoke at.\n"
-        "CONSTRUCT { ?person cspo:spokeAt ?meeting }\n"
-        "WHERE { ?s cspo:speaker ?person ; cspo:atMeeting ?meeting }\n"
+        "# Who took part in what\n# Claimants linked to the meetings the sources place their claims at.\n"
+        "CONSTRUCT { ?who cspo:tookPartIn ?meeting }\n"
+        "WHERE { ?claim cspo:claimant ?who ; cspo:atMeeting ?meeting . ?who a cspo:Delegation }\n"
     )
     graph = catalog.build(engine, catalog.view_from_file(query))
-    assert graph.graph["title"] == "Who spoke where"
-    assert labelled_edges(graph) == {
-        (person, "spoke at", MEETING) for person in ("Chance Saltzman", "Stephen Whiting", "Robert Brose")
-    }
+    assert graph.graph["title"] == "Who took part in what"
+    assert len(labelled_edges(graph)) == 10
+    assert ("U.S. delegation", "took part in", MEETING) in labelled_edges(graph)
 
 
 @pytest.mark.parametrize(
@@ -244,7 +242,7 @@ def test_centrality_and_components(built):
     top = analytics.centrality(built["all"])[0]
     assert (top.label, top.kind) == (MEETING, "Meeting")
     components = analytics.components(built["all"])
-    assert [len(c) for c in components] == [63, 2]
+    assert [len(c) for c in components] == [70, 2]
     assert set(components[1]) == {CSPO + "DallasExpressArticle", CSPO + "TheDallasExpress"}
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from cspo_graph.query.render import OUTPUT_FORMATS
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -58,14 +61,31 @@ format_option = format_choice(
 """``--format``: the one output format switch every command that prints results shares."""
 
 
-def output_option(command: F) -> F:
-    """``--output FILE``: write there (atomically) instead of standard output."""
+def _remember_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta["cspo_graph.quiet"] = value
+
+
+def quiet_option(command: F) -> F:
+    """``--quiet``: do not say on stderr which file :func:`emit` wrote."""
     return click.option(
-        "--output",
-        "-o",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to FILE instead of standard output (the file appears whole or not at all).",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_quiet,
+        help="Do not say on stderr which file was written.",
     )(command)
+
+
+def output_option(command: F) -> F:
+    """``--output FILE``: write there (atomically) instead of standard output; with :func:`quiet_option`."""
+    return quiet_option(
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Write to FILE instead of standard output (the file appears whole or not at all).",
+        )(command)
+    )
 
 
 def store_option(command: F) -> F:
@@ -78,12 +98,25 @@ def store_option(command: F) -> F:
     )(command)
 
 
+def library_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion for a QUERY argument: the library's query names (files complete as files)."""
+    from click.shell_completion import CompletionItem
+
+    from cspo_graph.query.library import query_library
+
+    names = [CompletionItem(q.name, help=q.title) for q in query_library() if q.name.startswith(incomplete)]
+    return names or [CompletionItem(incomplete, type="file")]
+
+
 def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+    """Print ``text``, or write it atomically to ``output`` and say so on stderr (unless ``--quiet``)."""
     if output:
         from cspo_graph.runtime.atomic import write_atomic
 
         write_atomic(output, text)
+        context = click.get_current_context(silent=True)
+        if not (context and context.meta.get("cspo_graph.quiet")):
+            click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -101,7 +102,7 @@ def push(
     with click.progressbar(
         length=total,
         label="Pushing triples",
-        file=click.get_text_stream("stderr"),
+        file=sys.stderr,
         hidden=total <= batch_size,
     ) as bar:
         report = push_graphs(

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
+from cspo_graph.cli.options import (
+    data_option,
+    emit,
+    format_option,
+    library_names,
+    output_option,
+    reason_option,
+    store_option,
+)
 
 PARAM_HELP = (
     'Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true. '
@@ -18,7 +26,7 @@ PARAM_HELP = (
 
 
 @click.command()
-@click.argument("query_ref", metavar="QUERY", required=False)
+@click.argument("query_ref", metavar="QUERY", required=False, shell_complete=library_names)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
 @store_option
@@ -130,9 +138,9 @@ def queries(fmt: str) -> None:
     """
     from cspo_graph.query.library import query_library
     from cspo_graph.query.render import render
-    from cspo_graph.query.results import QueryResult, Term
+    from cspo_graph.query.results import QueryResult, Row, Term
 
-    rows = [
+    rows: list[Row] = [
         (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description)) for q in query_library()
     ]
     result = QueryResult("SELECT", variables=["name", "title", "description"], rows=rows)

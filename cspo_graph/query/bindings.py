@@ -31,6 +31,16 @@ if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
     from rdflib.term import Variable
 
+_ABOVE_THE_PROJECTION = {
+    "SelectQuery",
+    "AskQuery",
+    "ConstructQuery",
+    "DescribeQuery",
+    "Slice",
+    "Distinct",
+    "Reduced",
+}
+"""What stands above a query's own projection (its form and solution modifiers): not a sub-SELECT."""
 _AGGREGATE_RESULT = "__agg_"
 """rdflib names the value of an aggregate (and the SAMPLE of a grouped variable) ``__agg_N__``."""
 
@@ -68,7 +78,7 @@ def _bind(node: Any, row: Mapping[Variable, Any], top: bool = False) -> Any:
         raise _refuse(next(v for r in node.res for v in r if v in row), "VALUES")
     for key, value in list(node.items()):
         if key != "_vars" and isinstance(value, CompValue | list):
-            node[key] = _bind(value, row, top=top and name.endswith("Query"))
+            node[key] = _bind(value, row, top=top and name in _ABOVE_THE_PROJECTION)
             if key in node.__dict__:  # EXISTS keeps its pattern as an attribute too (see sparql.prepare)
                 node.__dict__[key] = node[key]
     if not row:

@@ -100,7 +100,13 @@ def store_info(directory: str | Path) -> StoreInfo:
 @contextmanager
 def _exclusive(directory: Path) -> Iterator[None]:
     """Hold the store's load lock: one load at a time."""
-    with (directory / ".lock").open("a") as lock:
+    try:
+        lock = (directory / ".lock").open("a")
+    except OSError as exc:
+        raise CspoError(
+            f"{directory}: cannot load into this store: its lock file is not writable ({exc.strerror})"
+        ) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

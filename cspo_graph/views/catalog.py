@@ -88,17 +88,16 @@ WHERE {
         View(
             "statements",
             "Who said what",
-            "Each verbatim statement with its speaker and the meeting it was made at, and the "
-            "source documents that report it with their publishers. Hover a statement for the "
-            "full quote.",
+            "Each verbatim statement with its speaker, and the source documents that print it "
+            "with their publishers (where or when it was said, the sources do not say). Hover a "
+            "statement for the full quote.",
             """
 CONSTRUCT {
-  ?statement cspo:speaker ?speaker ; cspo:atMeeting ?meeting ; prov:wasDerivedFrom ?source .
+  ?statement cspo:speaker ?speaker ; prov:wasDerivedFrom ?source .
   ?source dcterms:publisher ?publisher .
 }
 WHERE {
   ?statement a cspo:Statement ; cspo:speaker ?speaker .
-  OPTIONAL { ?statement cspo:atMeeting ?meeting }
   OPTIONAL { ?statement prov:wasDerivedFrom ?source . OPTIONAL { ?source dcterms:publisher ?publisher } }
 }""",
         ),
@@ -124,7 +123,8 @@ WHERE {
   ?s ?p ?o .
   FILTER(isIRI(?o))
   FILTER(?p NOT IN (rdf:type, rdfs:isDefinedBy, prov:wasDerivedFrom, cspo:wordingOf,
-                    org:memberDuring, cspo:capacity, cspo:variantOf, time:hasTime))
+                    org:memberDuring, cspo:capacity, cspo:variantOf, time:hasTime,
+                    cspo:judgementOn, cspo:attribution))
   FILTER EXISTS { ?s a ?sClass . FILTER(STRSTARTS(STR(?sClass), STR(cspo:))) }
   FILTER EXISTS { ?o a ?oClass . FILTER(STRSTARTS(STR(?oClass), STR(cspo:))) }
 }""",
@@ -155,7 +155,7 @@ def _post_holding(lookup: Lookup, fact: str) -> dict[str, Any]:
 
 def _membership(lookup: Lookup, fact: str) -> dict[str, Any]:
     years = [int(str(year)) for year in lookup.values(fact, "org:memberDuring/cspo:startYear")]
-    founding = any(f.toPython() is True for f in lookup.values(fact, "org:memberDuring/cspo:founding"))
+    founding = any(str(f) in ("true", "1") for f in lookup.values(fact, "org:memberDuring/cspo:founding"))
     label = f"member since {min(years)}" if years else "member"
     values: dict[str, Any] = {"label": label + (" (founding)" if founding else ""), "founding": founding}
     return values | ({"start_year": min(years)} if years else {})

@@ -70,6 +70,7 @@ PROPERTY_NAMES = {
         "org:organization": "organization",
         "org:memberDuring": "member during",
         "org:hasPrimarySite": "primary site",
+        "org:hasSite": "site",
         "prov:wasDerivedFrom": "source",
     }.items()
 }

@@ -41,13 +41,14 @@ def evaluate(
     from rdflib.plugins.sparql.sparql import SPARQLError
 
     from cspo_graph.query.bindings import substitute
-    from cspo_graph.query.sparql import check_params, prepare, service_refused, too_deep
+    from cspo_graph.query.sparql import check_params, deep_recursion, prepare, service_refused, too_deep
 
     query = prepare(text, source=source, allow_service=allow_service)
     check_params(query, bindings)
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
-        return result_from_rdflib(dataset.query(substitute(query, bindings)))
+        with deep_recursion():
+            return result_from_rdflib(dataset.query(substitute(query, bindings)))
     except RecursionError:
         raise too_deep(source) from None
     except OSError as exc:  # only SERVICE reaches for the network, and only when allowed
@@ -74,7 +75,11 @@ class RdflibEngine(Engine):
             from cspo_graph.rdf.reasoning import materialize
 
             materialize(self.dataset, source.reason.lower())
-        self._pool = WorkerPool(self._answer, max_workers=workers)
+        self._pool = WorkerPool(self._answer, max_workers=workers, preload=self._preload)
+
+    def _preload(self) -> None:
+        """Import (and run once) rdflib's SPARQL parser and evaluator, for every worker to inherit."""
+        evaluate(self.dataset, "ASK { ?s ?p ?o }", {})
 
     def _answer(self, request: Request) -> QueryResult:
         return evaluate(

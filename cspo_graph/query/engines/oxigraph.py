@@ -104,10 +104,10 @@ class OxigraphEngine(Engine):
             self._union = not info.union  # a store of one graph asks Oxigraph for the union (that graph)
         else:
             self._store = load_memory(source.files)
-        self._pool = WorkerPool(self._answer, max_workers=workers)
+        self._pool = WorkerPool(self._answer, max_workers=workers, warm=self._warm)
 
     def _opened(self) -> pyoxigraph.Store:
-        """The store (in a worker, the on-disk one is opened on its first query)."""
+        """The store (in a worker, the on-disk one is opened as the worker starts)."""
         import pyoxigraph
 
         if self._store is None:
@@ -117,6 +117,9 @@ class OxigraphEngine(Engine):
             except OSError as exc:
                 raise InputError(f"cannot open the store: {exc}", self._database) from None
         return self._store
+
+    def _warm(self) -> None:
+        self._opened()
 
     def _answer(self, request: Request) -> QueryResult:
         from cspo_graph.query.sparql import check_nesting, service_refused
