@@ -29,4 +29,4 @@ def test_quick_benchmark_reports_every_target(tmp_path: Path) -> None:
     ):
         line = next(line for line in targets.splitlines() if target in line)
         assert "met" in line or "MISSED" in line, line
-    assert "**rows differ" not in text and "**the two servers' rows differ**" not in text
+    assert "**the two servers' rows differ**" not in text  # the same database behind both
