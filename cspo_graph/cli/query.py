@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_option, output_option, reason_option, store_option
+from cspo_graph.cli.options import (
+    credentials_options,
+    data_option,
+    emit,
+    format_option,
+    output_option,
+    reason_option,
+    store_option,
+)
+
+if TYPE_CHECKING:
+    from cspo_graph.stores.http import Credentials
 
 
 @click.command()
@@ -24,6 +37,14 @@ from cspo_graph.cli.options import data_option, emit, format_option, output_opti
 @click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
 @click.option(
     "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
+)
+@credentials_options
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --endpoint: fetch the answer of a SELECT query with ORDER BY in pages of N rows (LIMIT/OFFSET), "
+    "for endpoints that cut long answers (an answer cut short is an error either way).",
 )
 @reason_option
 @click.option(
@@ -45,6 +66,8 @@ def query(
     allow_service: bool,
     endpoint: str | None,
     graphs: tuple[str, ...],
+    credentials: Credentials | None,
+    page_size: int | None,
     reason: str | None,
     timeout: float,
     fmt: str,
@@ -86,8 +109,8 @@ def query(
         text, source = named.text, str(named.path)
     if store is not None and endpoint is not None:
         raise UsageError("--store and --endpoint exclude each other: each holds the data")
-    if graphs and endpoint is None:
-        raise UsageError("--graph needs --endpoint")
+    if (graphs or credentials or page_size) and endpoint is None:
+        raise UsageError("--graph, --user and --page-size need --endpoint")
     if reason and (store is not None or endpoint is not None):
         raise UsageError("--reason works on data in memory, not with --store or --endpoint")
     terms = parse_params(params)
@@ -116,7 +139,14 @@ def query(
         if data:
             raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
         result = run_remote(
-            endpoint, text, params=rdflib_bindings(), default_graphs=graphs, allow_service=allow_service, source=source
+            endpoint,
+            text,
+            params=rdflib_bindings(),
+            default_graphs=graphs,
+            allow_service=allow_service,
+            source=source,
+            credentials=credentials,
+            page_size=page_size,
         )
         emit(render(result, fmt.lower()), output)
         return

@@ -88,6 +88,8 @@ def run_remote(
     allow_service: bool = False,
     source: str = "<query>",
     timeout: float = http.DEFAULT_TIMEOUT,
+    credentials: http.Credentials | None = None,
+    page_size: int | None = None,
 ) -> QueryResult:
     """Check a query like a local one, then run it on the endpoint at ``url``."""
     from rdflib.plugins.sparql.parser import parseQuery
@@ -101,5 +103,5 @@ def run_remote(
     declared = [str(decl.prefix) for decl in prologue if getattr(decl, "name", "") == "PrefixDecl"]
     body = with_prefixes(with_values(text, kind, params or {}), declared)
     graphs = [http.check_iri(iri) for iri in default_graphs]
-    with http.client(timeout=timeout) as session:
-        return send_query(session, http.check_url(url), body, kind, graphs)
+    with http.client(credentials, timeout) as session:
+        return send_query(session, http.check_url(url), body, kind, graphs, page_size)

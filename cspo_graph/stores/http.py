@@ -1,8 +1,11 @@
 """HTTP to SPARQL endpoints and graph stores: authentication, retries, one-line errors.
 
-Only the URL the user names is contacted. Timeouts and 5xx answers are retried
-with exponential backoff; everything else that goes wrong becomes a
-:class:`EndpointError` with one line that says what happened.
+Only the URL the user names is contacted. Timeouts, 5xx answers and answers cut
+short are retried with exponential backoff (unless the request must not be sent
+twice); everything else that goes wrong becomes a :class:`EndpointError` with one
+line that says what happened. A URL with a user name or password in it is refused
+(it would sit in the shell history, the process list and error messages): log in
+with ``--user`` and the password from the environment or a prompt.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ RETRIES = 3
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each further one."""
 DEFAULT_TIMEOUT = 60.0
+PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
+"""The environment variable a password for ``--user`` is read from (else it is prompted for)."""
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"^https?://[^\s/?#]+", re.I)
+_USERINFO = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?/*[^/?#@]*@")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 
 
@@ -43,7 +49,13 @@ class Credentials:
 
 
 def check_url(url: str, option: str = "--endpoint") -> str:
-    """``url`` if it is an http(s) URL, else a usage error."""
+    """``url`` if it is an http(s) URL without a user name or password in it, else a usage error."""
+    if _USERINFO.match(url):
+        # Never repeat the URL: its user part may hold a password.
+        raise UsageError(
+            f"{option}: a user name or password in the URL is refused (it would be seen in the process list "
+            f"and the shell history): give --user NAME, and the password in ${PASSWORD_VARIABLE} or at the prompt"
+        )
     if not _URL.match(url):
         raise UsageError(f"{option} {url!r}: expected an http:// or https:// URL")
     return url
@@ -96,22 +108,30 @@ def send(
     *,
     what: str,
     accept_statuses: tuple[int, ...] = (),
+    retry: bool = True,
     **request: Any,
 ) -> httpx.Response:
-    """Send one request, retrying timeouts and 5xx answers; raise :class:`EndpointError` on failure.
+    """Send one request, retrying timeouts, cut answers and 5xx answers; raise :class:`EndpointError` on failure.
 
     ``what`` names the request in errors ("the data", "the query"); statuses in
     ``accept_statuses`` (such as 404 for a graph that does not exist) are returned.
+    ``retry=False`` sends it once: for a request the store may have carried out
+    although its answer was lost, and that must not run twice.
     """
     import httpx
 
-    for attempt in range(RETRIES + 1):
-        last = attempt == RETRIES
+    tries = RETRIES + 1 if retry else 1
+    for attempt in range(tries):
+        last = attempt == tries - 1
         try:
             response = http.request(method, url, **request)
         except httpx.TimeoutException:
             if last:
-                raise EndpointError(f"{url}: no answer in time ({RETRIES + 1} tries)") from None
+                raise EndpointError(f"{url}: no answer in time ({tries} tries)") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if last:
+                reason = str(exc) or type(exc).__name__
+                raise EndpointError(f"{url}: the answer to {what} was cut short ({tries} tries): {reason}") from None
         except httpx.TransportError as exc:
             reason = str(exc) or type(exc).__name__
             raise EndpointError(f"cannot reach {url}: {reason}") from None
