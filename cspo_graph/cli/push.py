@@ -131,7 +131,7 @@ def push(
 
 def repair_command(context: click.Context) -> str:
     """This command line again, from its parsed options (a password is never among them)."""
-    words = [context.command_path]
+    words = ["cspo-graph", context.info_name or "push"]
     for param in context.command.params:
         value = context.params.get(param.name or "")
         if not isinstance(param, click.Option) or value in (None, False, ()) or value == param.default:

@@ -163,11 +163,11 @@ def check_pageable(text: str) -> None:
     from rdflib.plugins.sparql.parser import parseQuery
 
     query = parseQuery(text)[1]
-    if query.name != "SelectQuery" or query.get("orderby") is None:
+    if query.name != "SelectQuery" or "orderby" not in query:
         raise UsageError(
             "--page-size needs a SELECT query with ORDER BY: the pages of an unordered answer may overlap or miss rows"
         )
-    if query.get("limitoffset") is not None or query.get("valuesClause") is not None:
+    if "limitoffset" in query or "valuesClause" in query:
         raise UsageError("--page-size: the query has its own LIMIT, OFFSET or final VALUES clause; page it yourself")
 
 

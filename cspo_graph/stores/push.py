@@ -268,10 +268,13 @@ class Push:
         try:
             self.report.before = {graph: self.counter.triples(graph) for graph in self.targets}
         except http.EndpointError as exc:
-            raise PushError(
-                f"{exc}; nothing was written. Triples are counted with SPARQL queries at {self.endpoints.query}: "
+            hint = (
+                f". Triples are counted with SPARQL queries, here at {self.endpoints.query}: "
                 "give the store's query URL with --query-endpoint"
-            ) from None
+                if self.endpoints.query == self.endpoints.update
+                else ""
+            )
+            raise PushError(f"{exc}; nothing was written{hint}") from None
         if self.replace:
             return
         for graph, triples in self.targets.items():
@@ -358,7 +361,12 @@ class Push:
         except CspoError as exc:
             self._account(exc, staging, expected)
         for graph in self.targets:
-            self.report.counted[graph] = self.counter.triples(graph)
+            try:
+                self.report.counted[graph] = self.counter.triples(graph)
+            except CspoError as exc:
+                raise PushError(
+                    f"all graphs were switched in, but they cannot be counted now to check them: {exc}"
+                ) from None
             if self.report.counted[graph] != expected[graph]:
                 raise PushError(
                     f"push to <{graph}> inconsistent: the store should hold {expected[graph]} triples after the "
@@ -401,7 +409,8 @@ class Push:
         except CspoError as exc:
             raise PushError(
                 f"{failure}; and the store cannot be counted now ({exc}): the graphs {_listing(self.targets)} "
-                f"may be partly switched in. Repair with: {self.repair}"
+                f"may be partly switched in, and the staging graphs {_listing(staging.values())} may be left. "
+                f"Repair with: {self.repair}"
             ) from None
         switched = [g for g in self.targets if g not in waiting and counts[g] == expected[g]]
         if len(switched) == len(self.targets):
