@@ -8,9 +8,10 @@ For each size, a graph made by ``bench/generate.py`` (seed 1) is loaded and ever
 library query run, in the same run, by:
 
 - ``rdflib``: plain rdflib as a user would write it (``Graph().parse``, ``graph.query``);
-- ``memory``: cspo-graph's in-memory path (``rdfio.load``, ``sparql.run_query``);
-- ``store``: cspo-graph's on-disk store (``store.load_files``, ``store.query_store``,
-  which opens the store and converts every answer to engine-neutral terms);
+- ``memory``: cspo-graph's rdflib engine (``open_engine(Source(files=...))``: parsed into
+  memory, each query in the engine's network-isolated worker process);
+- ``store``: cspo-graph's on-disk store (``load_files``, then the Oxigraph engine, which
+  opens the store in its worker and converts every answer to engine-neutral terms);
 - ``pyoxigraph``: raw pyoxigraph, in memory (``Store().bulk_load``, ``store.query``);
 - ``pyoxigraph-disk``: raw pyoxigraph on disk (``Store(path).bulk_load``, then read-only),
   the same storage as cspo-graph's store;
@@ -53,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
+from cspo_graph.query.engines import Source  # noqa: E402
 from cspo_graph.query.library import query_library  # noqa: E402
 
 ENGINES = ("rdflib", "memory", "store", "pyoxigraph", "pyoxigraph-disk", "roqet")
@@ -94,19 +96,23 @@ def _oxrdflib(path: Path, work: Path) -> Callable[[str], int]:
     return lambda text: len(list(graph.query(text)))
 
 
-def _memory(path: Path, work: Path) -> Callable[[str], int]:
-    from cspo_graph.query.sparql import run_query
-    from cspo_graph.rdf.parsing import load
+def _engine(source: Source) -> Callable[[str], int]:
+    """Queries through cspo-graph's engine, as the CLI and the server run them (worker process included)."""
+    from cspo_graph.query.engines import Request, open_engine
 
-    dataset = load([path])
-    return lambda text: len(run_query(dataset, text).rows)
+    engine = open_engine(source)
+    return lambda text: len(engine.query(Request(text, timeout=None)).rows)
+
+
+def _memory(path: Path, work: Path) -> Callable[[str], int]:
+    return _engine(Source(files=(path,)))
 
 
 def _store(path: Path, work: Path) -> Callable[[str], int]:
-    from cspo_graph.stores.local import load_files, query_store
+    from cspo_graph.stores.local import load_files
 
     load_files([path], work / "store")
-    return lambda text: len(query_store(work / "store", text).rows)
+    return _engine(Source(store=work / "store"))
 
 
 def _pyoxigraph(path: Path, work: Path) -> Callable[[str], int]:

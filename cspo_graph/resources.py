@@ -1,4 +1,4 @@
-"""Where the shipped ontology, data and query library live.
+"""Where the shipped ontology, data, query library and source texts live.
 
 In a wheel they are packaged inside ``cspo_graph/_shipped/``; in a source checkout
 (including an editable install) they are the top-level folders of the repository.
@@ -14,9 +14,11 @@ _ROOT = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parent
 
 ONTOLOGY = _ROOT / "ontology" / "cspo.ttl"
 SHAPES = _ROOT / "ontology" / "shapes.ttl"
-DATA = _ROOT / "data" / "triples.ttl"
+DATA = _ROOT / "data" / "triples.trig"
 LINKS = _ROOT / "data" / "links.ttl"
 QUERIES = _ROOT / "queries"
+SOURCES = _ROOT / "sources"
+"""The source texts, each named by its source document's ``cspo:fileName``."""
 
 JSONLD_CONTEXTS = {"https://w3id.org/cspo-graph/context.jsonld": _PACKAGE / "rdf" / "context.jsonld"}
 """JSON-LD context IRI -> the copy the package ships; no other context is ever loaded."""

@@ -2,7 +2,8 @@
 
 Only differences that the engines are allowed to have are normalized away:
 
-- GROUP_CONCAT cells: the order of the joined values is not defined, so a cell is
+- GROUP_CONCAT cells (also passed on by ``BIND(COALESCE(?concatenated, ...) AS ?v)``):
+  the order of the joined values is not defined, so a cell is
   compared as the set of its "; "-separated parts (and the result's type, plain or
   language-tagged string, is not compared: engines differ on it);
 - xsd:boolean: "1" and "true" (and "0" and "false") are the same value, and Virtuoso
@@ -22,9 +23,13 @@ _ORDER_BY = re.compile(r"ORDER\s+BY\s+([^{}]*?)\s*(?:LIMIT|OFFSET|VALUES|$)", re
 _BOOLEANS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 
 
+_BOUND_FROM = re.compile(r"BIND\s*\(\s*COALESCE\s*\(\s*\?(\w+).*?\)\s+AS\s+\?(\w+)\s*\)", re.I)
+
+
 def group_concat_variables(text: str) -> set[str]:
-    """The variables a query binds with GROUP_CONCAT."""
-    return set(_GROUP_CONCAT.findall(text))
+    """The variables a query binds with GROUP_CONCAT, or with a COALESCE that starts with one."""
+    concatenated = set(_GROUP_CONCAT.findall(text))
+    return concatenated | {bound for source, bound in _BOUND_FROM.findall(text) if source in concatenated}
 
 
 def order_variables(text: str) -> list[str]:

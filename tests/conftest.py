@@ -1,4 +1,4 @@
-"""Shared fixtures: the built-in dataset, a CLI runner, and the seed texts."""
+"""Shared fixtures: the built-in dataset, a CLI runner, browsers and servers."""
 
 from __future__ import annotations
 
@@ -16,12 +16,6 @@ from click.testing import CliRunner, Result
 
 from cspo_graph.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = next(
-    (folder / "shared" / "seeds" for folder in REPO.parents if (folder / "shared" / "seeds").is_dir()),
-    REPO.parent / "shared" / "seeds",
-)
-"""The seed texts: ``shared/seeds`` beside the clone (as in CI) or above a worktree."""
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -31,6 +25,24 @@ def dataset():
     from cspo_graph.rdf.parsing import load
 
     return load()
+
+
+@pytest.fixture(scope="session")
+def engine(dataset):
+    """The rdflib engine over the built-in data (the ``dataset`` fixture's own)."""
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    with RdflibEngine(Source(), dataset=dataset) as opened:
+        yield opened
+
+
+def engine_over(files) -> object:
+    """The rdflib engine over ``files`` (closed when it is collected)."""
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    return RdflibEngine(Source(files=tuple(files)))
 
 
 @pytest.fixture
@@ -103,13 +115,14 @@ SERVER_PIDS: dict[str, int] = {}
 
 @contextmanager
 def serving(*options: str) -> Iterator[str]:
-    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port; yield its base URL."""
+    """Run a real ``cspo-graph serve`` (uvicorn) on a free loopback port (127.0.0.1 unless ``--host`` says
+    otherwise); yield its base URL."""
     command = [sys.executable, "-m", "cspo_graph", "serve", "--port", "0", *options]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
         try:
             first_line = process.stdout.readline()
-            if " at http://127.0.0.1:" not in first_line:
+            if " at http://" not in first_line:
                 process.kill()
                 process.wait()
                 log.seek(0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +76,89 @@ def test_an_output_folder_that_does_not_exist_is_one_line(cli, tmp_path):
     result = cli("validate", "--format", "ttl", "-o", str(target))
     assert result.exit_code == 1
     assert result.output == f"Error: {target}: cannot write: No such file or directory\n"
+
+
+# ---- special files: symlinks, devices, modes
+
+
+def test_a_symlink_is_written_through_to_its_target_in_the_targets_folder(cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "founders.csv").write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(elsewhere / "founders.csv")
+    result = cli("query", "founders", "--format", "csv", "-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.readlink() == elsewhere / "founders.csv"
+    assert (elsewhere / "founders.csv").read_text().startswith("nation,year,sources")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "link.csv"]
+    assert [p.name for p in elsewhere.iterdir()] == ["founders.csv"]
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path):
+    link = tmp_path / "link.ttl"
+    link.symlink_to("made.ttl")
+    write_atomic(link, "new")
+    assert link.is_symlink() and (tmp_path / "made.ttl").read_text() == "new"
+
+
+def test_a_symlink_loop_and_a_folder_are_refused_in_one_line(cli, tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    result = cli("query", "founders", "-o", str(loop))
+    assert (result.exit_code, result.output) == (1, f"Error: {loop}: cannot write: a symlink loop\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(InputError, match="cannot write: it is a folder"):
+        write_atomic(folder, "x")
+
+
+def test_a_symlink_into_a_folder_that_is_not_there_names_both(tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "gone" / "out.txt")
+    with pytest.raises(InputError, match=rf"link \(-> {tmp_path}/gone/out.txt\): cannot write: No such file"):
+        write_atomic(link, "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["link"]
+
+
+def test_devices_are_written_directly(tmp_path):
+    write_atomic("/dev/null", "nothing")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    with pytest.raises(InputError, match=r"^/dev/full: cannot write: No space left on device$"):
+        write_atomic("/dev/full", "x" * 10000)
+    link = tmp_path / "null"
+    link.symlink_to("/dev/null")
+    write_atomic(link, "nothing")
+    assert link.is_symlink()
+
+
+@pytest.mark.parametrize("stdout", ["pipe", "file"])
+def test_dev_stdout_writes_to_standard_output(tmp_path, stdout):
+    out = tmp_path / "out.csv"
+    out.write_text("kept\n")
+    with out.open("a") as handle:  # as the shell's >> opens it
+        result = subprocess.run(
+            [sys.executable, "-m", "cspo_graph", "query", "founders", "-f", "csv", "-o", "/dev/stdout"],
+            stdout=subprocess.PIPE if stdout == "pipe" else handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr
+    text = result.stdout if stdout == "pipe" else out.read_text()
+    assert text.startswith("nation,year,sources" if stdout == "pipe" else "kept\nnation,year,sources")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_file_keeps_its_mode_and_a_new_one_gets_the_umasks(tmp_path):
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("old")
+    secret.chmod(0o600)
+    write_atomic(secret, "new")
+    assert (secret.read_text(), stat.S_IMODE(secret.stat().st_mode)) == ("new", 0o600)
+    umask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "fresh.ttl", "x")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "fresh.ttl").stat().st_mode) == 0o644

@@ -8,7 +8,6 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Namespace, URIRef
 
 from cspo_graph import resources
-from tests.conftest import SEEDS, require
 
 CSPO = Namespace(resources.NAMESPACE)
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -37,8 +36,7 @@ def test_every_fact_cites_a_source_document(dataset, cls):
 
 
 def test_every_wording_has_one_source_and_is_verbatim_in_it(dataset):
-    require(SEEDS.is_dir(), f"the seed texts are not at {SEEDS}")
-    texts = {s: normalized((SEEDS / str(f)).read_text()) for s, f in dataset.subject_objects(CSPO.fileName)}
+    texts = {s: normalized((resources.SOURCES / str(f)).read_text()) for s, f in dataset.subject_objects(CSPO.fileName)}
     assert set(texts) == SOURCES
     wordings = instances(dataset, CSPO.Wording)
     assert len(wordings) > 20
@@ -48,13 +46,12 @@ def test_every_wording_has_one_source_and_is_verbatim_in_it(dataset):
 
 
 def test_every_quote_is_verbatim_in_every_source_it_cites(dataset):
-    require(SEEDS.is_dir(), f"the seed texts are not at {SEEDS}")
     files = dict(dataset.subject_objects(CSPO.fileName))
     quotes = list(dataset.subject_objects(CSPO.quote))
     assert len(quotes) == 4
     for statement, quote in quotes:
         for source in dataset.objects(statement, PROV.wasDerivedFrom):
-            assert normalized(str(quote)) in normalized((SEEDS / str(files[source])).read_text())
+            assert normalized(str(quote)) in normalized((resources.SOURCES / str(files[source])).read_text())
 
 
 def test_named_things_have_readable_iris_not_blank_nodes(dataset):
@@ -95,7 +92,7 @@ def test_the_acting_and_performing_the_duties_wordings_are_both_kept(dataset):
 
 def test_hedged_claims_come_from_the_news_article_only(dataset):
     hedged = set(dataset.subjects(RDF.type, CSPO.HedgedClaim))
-    assert len(hedged) == 3
+    assert len(hedged) == 4
     for claim in hedged:
         assert set(dataset.objects(claim, PROV.wasDerivedFrom)) == {CSPO.DallasExpressArticle}
         assert dataset.value(claim, CSPO.hedge) is not None
@@ -105,3 +102,25 @@ def test_every_cspo_term_the_data_uses_is_defined(dataset):
     defined = {s for s in dataset.subjects(RDF.type, None)}
     used = {t for triple in dataset for t in triple[:3] if isinstance(t, URIRef) and t.startswith(resources.NAMESPACE)}
     assert used - defined == set()
+
+
+def test_the_sources_are_shipped_with_the_project_and_described():
+    files = sorted(path.name for path in resources.SOURCES.glob("*.txt"))
+    assert files == ["000_a2b84200eeeb1a55.txt", "001_1d660f31a676bbaa.txt"]
+    manifest = (resources.SOURCES / "README.md").read_text(encoding="utf-8")
+    for name in files:
+        assert name in manifest
+    for said in ("press release", "news article", "no URL", "publication date", "The Dallas Express", "sha256"):
+        assert said in manifest
+
+
+def test_nothing_refers_to_a_folder_outside_the_repository():
+    root = resources.SOURCES.parent
+    outside = ("/".join(("shared", "seeds")), "/".join(("..", "shared")))
+    for folder in ("cspo_graph", "tests", "scripts", "docs"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and path.suffix in {".py", ".md", ".sh", ".txt", ".toml", ".js", ".html", ".j2"}:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert not any(name in text for name in outside), path
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert not any(name in readme for name in outside)

@@ -10,7 +10,8 @@ from cspo_graph.query.library import query_library
 from cspo_graph.query.results import QueryResult, term_from_oxigraph
 from cspo_graph.query.sparql import run_query
 from cspo_graph.rdf.export import serialize
-from cspo_graph.rdf.parsing import BUILTIN_GRAPHS, FORMATS
+from cspo_graph.rdf.formats import FORMATS
+from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
 
 QUERIES = {q.name: q for q in query_library()}
 # Turtle holds every triple once in the default graph; N-Quads keeps the named graphs, of
@@ -24,7 +25,7 @@ def store(request, dataset):
     """A pyoxigraph store loaded with one export, and the default graph to query."""
     fmt = FORMATS[request.param]
     loaded = pyoxigraph.Store()
-    loaded.load(serialize(dataset, fmt).encode("utf-8"), getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
+    loaded.load(serialize(dataset, fmt).encode("utf-8"), fmt.oxigraph_format())
     return loaded, EXPORTS[request.param]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hostile
 import pytest
+from conftest import engine_over
 
-from cspo_graph.rdf.parsing import load
 from cspo_graph.views import catalog
 
 
@@ -25,7 +25,7 @@ def hostile_files(tmp_path_factory):
     """The 'all' view of the built-in data plus hostile data, as a page and as networkx."""
     folder = tmp_path_factory.mktemp("browser")
     data = hostile.write(folder)
-    return folder, data, catalog.build(load(["builtin", data]), "all")
+    return folder, data, catalog.build(engine_over(["builtin", data]), "all")
 
 
 NODE_POINT = "id => cspoGraph.network.getPositions([id])[id]"
@@ -48,11 +48,11 @@ def hover(page, where: str, item: str) -> str:
     return tooltip.inner_text()
 
 
-def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, dataset):
+def test_default_view_draws_every_node_and_edge_offline_and_settles(cli, page, tmp_path, dataset, engine):
     out = tmp_path / "cspo-graph.html"
     assert cli("graph", str(out)).exit_code == 0
     settled = open_page(page, out)
-    graph = catalog.build(dataset, catalog.DEFAULT_VIEW)
+    graph = catalog.build(engine, catalog.DEFAULT_VIEW)
     assert counts(page) == (graph.number_of_nodes(), graph.number_of_edges())
     assert set(page.evaluate("cspoGraph.nodes.getIds()")) == set(graph.nodes)
     assert settled["by"] == "stabilized", settled  # not the page's time cap: physics settled on its own

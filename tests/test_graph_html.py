@@ -10,8 +10,8 @@ import re
 import hostile
 import networkx as nx
 import pytest
+from conftest import engine_over
 
-from cspo_graph.rdf.parsing import load
 from cspo_graph.views import catalog, html
 
 
@@ -42,7 +42,7 @@ def test_inlined_text_that_could_close_its_element_is_refused():
 def hostile_page(tmp_path_factory):
     """The page of the 'all' view of the built-in data plus the hostile data."""
     folder = tmp_path_factory.mktemp("hostile")
-    graph = catalog.build(load(["builtin", hostile.write(folder)]), "all")
+    graph = catalog.build(engine_over(["builtin", hostile.write(folder)]), "all")
     return graph, html.render_html(graph)
 
 
@@ -80,7 +80,7 @@ def test_page_data_carries_what_the_tooltips_show(hostile_page):
 
 
 def test_a_hostile_view_title_is_escaped(tmp_path):
-    graph = catalog.build(load(), catalog.view_from_file(hostile.write_view(tmp_path)))
+    graph = catalog.build(engine_over([]), catalog.view_from_file(hostile.write_view(tmp_path)))
     page = html.render_html(graph)
     assert hostile.VIEW_TITLE not in page
     assert "<title>&lt;script&gt;window.__pwned=&#39;view&#39;&lt;/script&gt; &amp; co · cspo-graph</title>" in page
@@ -98,7 +98,7 @@ def test_graph_command_writes_one_file_and_nothing_else(cli, tmp_path, monkeypat
     assert "cspo-graph.html" in cli("graph", "--help").output
 
 
-@pytest.mark.parametrize(("fmt", "extension"), [("graphml", "graphml"), ("gexf", "gexf"), ("json", "json")])
+@pytest.mark.parametrize(("fmt", "extension"), [("graphml", "graphml"), ("gexf", "gexf"), ("node-link", "json")])
 def test_graph_command_default_names_per_format(cli, tmp_path, monkeypatch, fmt, extension):
     monkeypatch.chdir(tmp_path)
     assert cli("graph", "--view", "membership", "--format", fmt).exit_code == 0
@@ -106,7 +106,7 @@ def test_graph_command_default_names_per_format(cli, tmp_path, monkeypatch, fmt,
 
 
 def test_graph_command_to_standard_output_as_node_link_json(cli):
-    result = cli("graph", "-", "--view", "statements", "--format", "json")
+    result = cli("graph", "-", "--view", "statements", "--format", "node-link")
     assert result.exit_code == 0
     graph = nx.node_link_graph(json.loads(result.stdout), edges="links")
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (12, 18)
@@ -118,7 +118,7 @@ def test_graph_command_to_standard_output_as_node_link_json(cli):
         (["--view", "all", "--query", "x.rq"], 2, "give --view or --query, not both"),
         (["--query", "missing.rq"], 1, "missing.rq: no such file"),
         (["--view", "nope"], 2, "Invalid value for '--view'"),
-        (["--format", "png"], 2, "'png' is not one of 'html', 'graphml', 'gexf', 'json'"),
+        (["--format", "png"], 2, "'png' is not one of 'html', 'graphml', 'gexf', 'node-link'"),
     ],
 )
 def test_graph_command_errors_are_one_line(cli, tmp_path, monkeypatch, args, code, message):

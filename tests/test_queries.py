@@ -11,7 +11,7 @@ from cspo_graph.query.sparql import run_query
 DOW = "U.S. Department of War press release"
 DX = "The Dallas Express article"
 BOTH = {DOW, DX}
-MEETING = "CSpO meeting at the French Space Command Headquarters near Toulouse"
+MEETING = "CSpO meeting hosted by the French Space Command"
 NATIONS = {
     "Australia", "Canada", "France", "Germany", "Italy", "Japan", "New Zealand", "Norway",
     "United Kingdom", "United States",
@@ -34,7 +34,7 @@ def s(*items: str) -> frozenset[str]:
 
 def test_every_library_file_has_a_title_and_description_and_runs(dataset):
     library = query_library()
-    assert len(library) >= 12
+    assert len(library) >= 13
     for query in library:
         assert query.title and query.description and not query.title.startswith("PREFIX"), query.name
         assert run_query(dataset, query.text).rows, query.name
@@ -69,31 +69,15 @@ def test_members_with_the_year_each_joined(dataset):
 def test_who_led_the_us_delegation_and_in_which_posts(dataset):
     both = frozenset(BOTH)
     assert rows(dataset, "us-delegation") == [
-        (MEETING, "Chance Saltzman", "Chief of Space Operations, U.S. Space Force", "holds the post", both),
-        (MEETING, "Robert Brose", "Assistant Secretary of War for Space Policy", "acting", DOW),
-        (
-            MEETING,
-            "Robert Brose",
-            "Assistant Secretary of War for Space Policy",
-            "performing the duties of",
-            DX,
-        ),
-        (
-            MEETING,
-            "Robert Brose",
-            "Deputy Assistant Secretary of War for Space and Missile Defense",
-            "holds the post",
-            both,
-        ),
-        (
-            MEETING,
-            "Stephen Whiting",
-            "Commander, Multinational Force Operation Olympic Defender",
-            "holds the post",
-            both,
-        ),
-        (MEETING, "Stephen Whiting", "Commander, U.S. Space Command", "holds the post", both),
-    ]
+        (MEETING, "Chance Saltzman", DOW, "Chief of Space Operations, U.S. Space Force", "holds the post", both),
+        (MEETING, "Robert Brose", DOW, "Assistant Secretary of War for Space Policy", "acting", DOW),
+        (MEETING, "Robert Brose", DOW, "Assistant Secretary of War for Space Policy", "performing the duties of", DX),
+        (MEETING, "Robert Brose", DOW, "Deputy Assistant Secretary of War for Space and Missile Defense",
+         "holds the post", both),
+        (MEETING, "Stephen Whiting", DOW, "Commander, Multinational Force Operation Olympic Defender",
+         "holds the post", both),
+        (MEETING, "Stephen Whiting", DOW, "Commander, U.S. Space Command", "holds the post", both),
+    ]  # fmt: skip
 
 
 def test_who_said_what(dataset):
@@ -105,25 +89,23 @@ def test_who_said_what(dataset):
             saltzman,
             "To be effective, we must collaborate on our architectures, integrate our training, exercises, "
             "and operations, and build a common understanding of the threats we face.",
-            MEETING,
             both,
         ),
         (
             "Chance Saltzman",
             saltzman,
             "We are building a coalition capable of addressing the challenges of a contested space environment",
-            MEETING,
             both,
         ),
         (
             "Robert Brose",
             s(
                 "Deputy Assistant Secretary of War for Space and Missile Defense",
-                "Assistant Secretary of War for Space Policy",
+                "acting Assistant Secretary of War for Space Policy",
+                "performing the duties of Assistant Secretary of War for Space Policy",
             ),
             "Just as our military defends our freedom, rights, and interests on earth, the military of the "
             "United States of America will protect and defend our freedom, rights, and interests in space",
-            MEETING,
             both,
         ),
         (
@@ -131,7 +113,6 @@ def test_who_said_what(dataset):
             s("Commander, U.S. Space Command", "Commander, Multinational Force Operation Olympic Defender"),
             "Our opponents are moving at jaw-dropping speed, and we must match that pace with integrated "
             "coalition capabilities that deter aggression and defend our interests",
-            MEETING,
             both,
         ),
     ]
@@ -144,7 +125,7 @@ def test_every_post_of_every_person_with_each_wording_and_source(dataset):
             "Robert Brose, Deputy Assistant Secretary of War for Space and Missile Defense currently serving "
             "as Acting Assistant Secretary of War for Space Policy", DOW) in found  # fmt: skip
     assert ("Chance Saltzman", "Chief of Space Operations, U.S. Space Force", "U.S. Space Force",
-            "holds the post", "U.S. Gen. Chance Saltzman, Chief of Space Operations, U.S. Space Force",
+            "holds the post", "said U.S. Gen. Chance Saltzman, Chief of Space Operations, U.S. Space Force",
             DX) in found  # fmt: skip
     people = {row[0] for row in found}
     assert people == {"Chance Saltzman", "Stephen Whiting", "Robert Brose", "Pete Hegseth"}
@@ -164,8 +145,10 @@ def test_the_meeting(dataset):
             MEETING,
             "French Space Command Headquarters",
             "French Space Command",
-            "Toulouse, France",
+            "outskirts of Toulouse, France",
+            DX,
             "December 5 (year not given)",
+            DX,
             frozenset(NATIONS),
             frozenset(BOTH),
         )
@@ -175,10 +158,10 @@ def test_the_meeting(dataset):
 def test_who_represents_whom(dataset):
     found = rows(dataset, "delegations")
     assert [row[1] for row in found] == sorted(NATIONS)
-    leaders = {row[1]: row[2] for row in found}
-    assert leaders.pop("United States") == s("Chance Saltzman", "Stephen Whiting", "Robert Brose")
-    assert set(leaders.values()) == {""}
-    assert {row[3] for row in found} == {frozenset(BOTH)}
+    assert {row[2] for row in found} == {frozenset(BOTH)}
+    leaders = {row[1]: (row[3], row[4]) for row in found}
+    assert leaders.pop("United States") == (s("Chance Saltzman", "Stephen Whiting", "Robert Brose"), DOW)
+    assert set(leaders.values()) == {("", "")}
 
 
 def test_facts_per_source(dataset):
@@ -192,8 +175,8 @@ def test_facts_per_source(dataset):
         "Reported claim": 3, "Risk outlined": 3, "Statement": 4, "Topic discussed": 3,
     }  # fmt: skip
     assert per_source[DX] == {
-        "Commitment": 1, "Delegation": 10, "Hedged claim": 3, "Meeting": 1, "Membership": 10,
-        "Post holding": 5, "Reported claim": 1, "Risk outlined": 2, "Statement": 4, "Topic discussed": 6,
+        "Commitment": 1, "Delegation": 10, "Hedged claim": 4, "Meeting": 1, "Membership": 10,
+        "Post holding": 5, "Reported claim": 2, "Risk outlined": 2, "Statement": 4, "Topic discussed": 6,
     }  # fmt: skip
     assert (DOW, "U.S. Department of War", "Post holding", "Pete Hegseth, Secretary of War") in found
     assert (DX, "The Dallas Express", "Hedged claim",
@@ -215,16 +198,23 @@ def test_facts_the_sources_word_differently(dataset):
         "Acting Assistant Secretary of War for Space Policy",
     )
     assert by_fact["Chance Saltzman, Chief of Space Operations"] == (
-        "U.S. Gen. Chance Saltzman, Chief of Space Operations, U.S. Space Force",
+        "said U.S. Gen. Chance Saltzman, Chief of Space Operations, U.S. Space Force",
         "Gen. Chance Saltzman, Chief of Space Operations for the U.S. Space Force",
     )
-    assert "Orbital debris" in by_fact
-    assert len(found) == 10
+    # each source's attribution of a quote, with its own verb
+    assert by_fact["Stephen Whiting on the speed of opponents"] == (
+        "added Gen. Stephen Whiting, Commander, U.S. Space Command and Commander, Multinational Force Operation "
+        "Olympic Defender",
+        "said Whiting",
+    )
+    assert len(found) == 11
 
 
 def test_hedged_claims(dataset):
     found = rows(dataset, "hedged-claims")
     assert [(row[0], row[1], row[3], row[4]) for row in found] == [
+        ("Italy, Japan and Norway joined in 2023, named as examples of the countries that joined then",
+         "other countries like", "The Dallas Express", DX),
         ("The group discussed the impact of 'weapons of mass destruction' floating around the galaxy",
          "reportedly", "The Dallas Express", DX),
         ("The meeting sent a clear message that space is increasingly seen as a new domain requiring strong "
@@ -232,23 +222,63 @@ def test_hedged_claims(dataset):
         ("The nine other nations are the United States' closest 'interstellar allies'",
          "“interstellar allies”", "The Dallas Express", DX),
     ]  # fmt: skip
-    assert found[0][2] == (
+    assert found[1][2] == (
         "The group reportedly discussed the impact of “weapons of mass destruction” floating around the galaxy."
     )
 
 
-def test_reported_claims(dataset):
+def test_reported_claims_keep_claimant_verb_and_source(dataset):
     found = rows(dataset, "claims")
-    assert len(found) == 20  # the weapons-of-mass-destruction claim is both a topic and hedged
-    assert ("Risk outlined", "Orbital debris", "", frozenset(BOTH)) in found
+    assert len(found) == 26  # the weapons-of-mass-destruction claim is both a topic and hedged
+    delegations = frozenset(
+        f"{n} delegation"
+        for n in (
+            "Australian",
+            "Canadian",
+            "French",
+            "German",
+            "Italian",
+            "Japanese",
+            "New Zealand",
+            "Norwegian",
+            "UK",
+            "U.S.",
+        )
+    )
+    assert ("Risk outlined", "Concerns about orbital debris", "United States", "outlined", DOW) in found
+    assert ("Risk outlined", "Orbital debris as a logistical obstacle", frozenset(NATIONS), "focused on", DX) in found
+    assert ("Topic discussed", "Practical steps to enhance coalition space power amid rising threats",
+            "U.S. delegation", "encouraged", DOW) in found  # fmt: skip
+    assert ("Topic discussed", "Initiatives to prioritize sustainable space power", delegations, "discussed",
+            DX) in found  # fmt: skip
     assert ("Commitment", "Reaffirmed teamwork and commitment to foreign deterrence in space operations",
-            frozenset(NATIONS), DX) in found  # fmt: skip
-    assert ("Reported claim", "The U.S. delegation reflected on guidance from Secretary Hegseth about "
-            "restoring a warfighting ethos", "U.S. delegation", DOW) in found  # fmt: skip
+            frozenset(NATIONS), "reaffirmed", DX) in found  # fmt: skip
+    assert ("Reported claim", "The CSpO brings its ten members together to coordinate space operations and strategy",
+            "unattributed", "brings together", DOW) in found  # fmt: skip
+    assert all(row[2] for row in found), "every claim has a claimant or is marked unattributed"
+    assert all(row[4] in (DOW, DX) for row in found), "every claim is one source's"
 
 
-def test_inferred_resources_are_listed(dataset):
-    assert [row[0] for row in rows(dataset, "inferred")] == [DX, "U.S. Department of War", DOW]
+def test_the_judgements_of_the_curators_are_listed_with_their_reasons(dataset):
+    result = run_query(dataset, resolve("judgements").text)
+    found = {compact(row[0]): [compact(cell) for cell in row] for row in result.rows}
+    assert found["Labels the curators coined"][1:3] == ["70", "label"]
+    assert "page header" in found["The press release is a press release of the U.S. Department of War"][3]
+    assert (
+        "never calls the facility a headquarters" in found["The facility is the French Space Command Headquarters"][3]
+    )
+    assert len(found) == 18 and all(row[3] for row in found.values())
+
+
+def test_what_each_source_says_about_the_cspo(dataset):
+    from cspo_graph.query.params import parse_value
+
+    found = rows(dataset, "what-each-source-says", about=parse_value("cspo:CSpO"))
+    said = {(row[1], row[2], row[3]) for row in found}
+    assert (DX, "foundingDate", "2018") in said and (DOW, "foundingDate", "2018") not in said
+    assert (DOW, "altLabel", "CSpO alliance") in said and (DX, "altLabel", "CSpO alliance") not in said
+    assert (DOW, "label", "Combined Space Operations (CSpO) Initiative") in said
+    assert (DX, "label", "Combined Space Operations (CSpO) Initiative") in said
 
 
 @pytest.mark.parametrize("name", [q.name for q in query_library()])
@@ -257,3 +287,41 @@ def test_library_queries_declare_their_prefixes(name):
     import pyoxigraph
 
     pyoxigraph.Store().query(resolve(name).text)
+
+
+@pytest.fixture(scope="module")
+def union_with_duplicates():
+    """The built-in files in an in-memory Oxigraph whose union default graph repeats shared triples."""
+    import pyoxigraph
+
+    from cspo_graph.rdf.parsing import expand, graph_name, parse_quads
+
+    store = pyoxigraph.Store()
+    for path in expand(None):
+        for quad in parse_quads(path):
+            default = isinstance(quad.graph_name, pyoxigraph.DefaultGraph)
+            graph = pyoxigraph.NamedNode(graph_name(path)) if default else quad.graph_name
+            store.add(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, graph))
+
+    def count(text: str) -> int:
+        return int(next(iter(store.query(text, use_default_graph_as_union=True)))["n"].value)
+
+    repeated = count("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    distinct = count("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert repeated > distinct + 100, "the source graphs share triples: Oxigraph's union repeats them"
+    return store
+
+
+@pytest.mark.parametrize("name", [q.name for q in query_library()])
+def test_library_queries_give_the_same_rows_when_the_default_graph_repeats_triples(
+    name, dataset, union_with_duplicates
+):
+    from collections import Counter
+
+    from cspo_graph.query.results import result_from_oxigraph
+
+    text = resolve(name).text
+    expected = Counter(tuple(cell(compact(v)) for v in row) for row in run_query(dataset, text).rows)
+    answer = union_with_duplicates.query(text, use_default_graph_as_union=True)
+    got = Counter(tuple(cell(compact(v)) for v in row) for row in result_from_oxigraph(answer).rows)
+    assert got == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import http.client
@@ -15,12 +16,12 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path
 
 import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
+from processes import busy_descendants
 
 from cspo_graph.cli import main
 from cspo_graph.query.library import query_library
@@ -203,9 +204,10 @@ def test_unacceptable_and_unknown_formats(server_url):
     wrong_kind = get(server_url, "queries/founders", format="ttl")
     assert wrong_kind.status == 400
     assert "SELECT/ASK" in wrong_kind.text or "graph results" in wrong_kind.text
-    unknown = get(server_url, "queries/founders", format="pdf")
+    unknown = get(server_url, "queries/founders", "text/csv", format="pdf")
     assert unknown.status == 400
     assert "unknown format 'pdf'" in unknown.text
+    assert get(server_url, "queries/founders", format="application/pdf").status == 400
 
 
 @pytest.mark.parametrize(
@@ -274,9 +276,59 @@ def test_protocol_misuse(server_url):
     wrong_type = request(server_url + "sparql", data=b"ASK {}", headers={"Content-Type": "text/plain"})
     assert wrong_type.status == 415
     assert "application/sparql-query" in wrong_type.text
-    graphs = get(server_url, "sparql", query="ASK {}", **{"default-graph-uri": "urn:g"})
-    assert graphs.status == 400
-    assert "FROM" in graphs.text
+    both = post_form(server_url, query="ASK {}", update="DROP ALL")
+    assert both.status == 403
+
+
+def test_an_empty_query_is_a_bad_request_not_an_update(server_url):
+    for reply in (
+        request(server_url + "sparql?query="),
+        post_form(server_url, query=" \n"),
+        request(server_url + "sparql", data=b"", headers={"Content-Type": "application/sparql-query"}),
+    ):
+        assert (reply.status, reply.text) == (400, "the query is empty\n")
+
+
+# ---- the format parameter: a name or a media type, once or more
+
+
+def test_sparqlwrappers_default_tsv_request(server_url):
+    from SPARQLWrapper import TSV, SPARQLWrapper
+
+    client = SPARQLWrapper(server_url + "sparql")
+    client.setQuery(query_text("founders"))
+    client.setReturnFormat(TSV)
+    lines = client.query().convert().decode().splitlines()
+    assert lines[0].split("\t") == ["?nation", "?year", "?sources"]
+    raw = request(
+        f"{server_url}sparql?query={urllib.parse.quote(query_text('founders'))}"
+        "&format=tsv&format=text/tab-separated-values"
+    )
+    assert (raw.status, raw.media_type) == (200, "text/tab-separated-values")
+    assert founders_in(raw) == FOUNDERS
+
+
+@pytest.mark.parametrize(
+    ("formats", "media_type"),
+    [
+        (["text/csv"], "text/csv"),
+        (["csv", "tsv"], "text/csv"),
+        (["ttl", "application/sparql-results+xml"], "application/sparql-results+xml"),
+        (["rdf+xml", "application/json"], "application/sparql-results+json"),
+    ],
+)
+def test_the_first_format_that_can_hold_the_result_is_answered(server_url, formats, media_type):
+    query = urllib.parse.urlencode([("query", query_text("founders")), *(("format", f) for f in formats)])
+    reply = request(f"{server_url}sparql?{query}")
+    assert (reply.status, reply.media_type) == (200, media_type), reply.text
+    assert founders_in(reply) == FOUNDERS
+
+
+def test_a_graph_format_for_a_table_defers_to_a_specific_accept_header(server_url):
+    reply = get(server_url, "queries/founders", "text/csv", format="ttl")
+    assert (reply.status, reply.media_type) == (200, "text/csv")
+    construct = get(server_url, "sparql", "application/rdf+xml", query=CONSTRUCT_NATIONS, format="xml")
+    assert (construct.status, construct.media_type) == (200, "application/rdf+xml")
 
 
 def test_oversize_body_is_refused_with_413(server_url):
@@ -310,9 +362,63 @@ def test_oversize_url_is_refused_with_414(server_url):
 
 def test_requests_for_another_host_name_are_refused(server_url):
     """A web page on another site cannot reach this server through DNS rebinding."""
-    reply = request(server_url + "queries", headers={"Host": "attacker.example"})
-    assert reply.status == 400
-    assert "host" in reply.text.lower()
+    port = urllib.parse.urlsplit(server_url).port
+    for host in ("attacker.example", f"attacker.example:{port}", "[::2]", "127.0.0.1.attacker.example", "[::1"):
+        reply = request(server_url + "queries", headers={"Host": host})
+        assert (reply.status, reply.text) == (400, "Invalid host header\n"), host
+    for host in (f"localhost:{port}", "127.0.0.1", f"[::1]:{port}"):
+        assert request(server_url + "queries", headers={"Host": host}).status == 200, host
+
+
+def test_a_server_on_ipv6_loopback_answers():
+    with serving("--host", "::1") as url:
+        assert url.startswith("http://[::1]:")
+        reply = get(url, "queries/founders", "text/csv")
+        assert (reply.status, founders_in(reply)) == (200, FOUNDERS)
+
+
+# ---- connections: idle and slow sockets cannot crowd out requests
+
+
+def idle_sockets(server_url: str, count: int) -> list[socket.socket]:
+    address = (urllib.parse.urlsplit(server_url).hostname, urllib.parse.urlsplit(server_url).port)
+    return [socket.create_connection(address, timeout=30) for _ in range(count)]
+
+
+def test_two_hundred_idle_connections_held_thirty_seconds_deny_no_request(server_url):
+    sockets = idle_sockets(server_url, 200)
+    try:
+        deadline, answered = time.monotonic() + 30, []
+        while time.monotonic() < deadline:
+            fresh = idle_sockets(server_url, 20)  # opened again and again, as a client holding them would
+            sockets += fresh
+            answered.append(get(server_url, "sparql", "text/csv", query="ASK {}").status)
+            time.sleep(1)
+        assert len(answered) >= 20 and set(answered) == {200}
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_idle_and_trickling_connections_are_closed():
+    with serving() as url:
+        idle, trickling = idle_sockets(url, 2)
+        started = time.monotonic()
+        trickling.sendall(b"GET /queries HTTP/1.1\r\n")
+        closed = None
+        while closed is None and time.monotonic() - started < 20:
+            with contextlib.suppress(OSError):  # once the server has closed it
+                trickling.sendall(b"X")
+            time.sleep(0.5)
+            idle.settimeout(0.01)
+            with contextlib.suppress(TimeoutError):
+                closed = idle.recv(1) == b"" or None
+        assert closed, "an idle connection was kept open"
+        trickling.settimeout(10)
+        assert trickling.recv(1024) == b"", "a request head trickling in was waited for"
+        assert time.monotonic() - started < 10
+        idle.close()
+        trickling.close()
 
 
 # ---- timeout: a runaway query is stopped and the server keeps serving
@@ -327,21 +433,8 @@ def test_a_runaway_query_is_stopped_by_the_timeout(server_url):
     assert reply.status == 503
     assert "timeout" in reply.text.lower() or "time limit" in reply.text.lower()
     assert elapsed < SERVER_TIMEOUT + 10
-    assert children_of(SERVER_PIDS[server_url]) == [], "the query's process was left running"
+    assert busy_descendants(SERVER_PIDS[server_url]) == [], "the query's process was left running"
     assert founders_in(get(server_url, "queries/founders")) == FOUNDERS
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (read from /proc)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 # ---- the page and its assets

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,7 +104,7 @@ def test_deep_turtle_nesting_loads_and_deep_output_is_a_clear_error(cli, tmp_pat
     everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     result = cli("query", "-e", everything, "--data", str(listed), "--format", "ttl")
     assert result.exit_code == 1
-    assert result.output == "Error: the result is nested too deeply to write as turtle; --format nt writes it\n"
+    assert result.output == "Error: the result is nested too deeply to write as Turtle; --format nt writes it\n"
     result = cli("query", "-e", everything, "--data", str(listed), "--format", "nt")
     assert result.exit_code == 0
     assert len(result.output.splitlines()) == 2 * depth + 1
@@ -175,3 +180,97 @@ def test_queries_rdflib_cannot_evaluate_are_one_line(cli, tmp_path):
         f"Error: {claims}: rdflib could not evaluate the query "
         "(TypeError: '<' not supported between instances of 'NoneType' and 'NoneType')\n"
     )
+
+
+# ---- designed messages for what used to be "unexpected ..."
+
+
+def run_cli(*args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """``cspo-graph ARGS...`` in a process of its own (for what standard output is)."""
+    command = [sys.executable, "-m", "cspo_graph", *args]
+    return subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def test_a_symlink_loop_on_an_input_path(cli, tmp_path):
+    loop = tmp_path / "loop.ttl"
+    loop.symlink_to("loop.ttl")
+    for args in (["query", "founders", "--data", str(loop)], ["load", str(loop), "--store", str(tmp_path / "st")]):
+        result = cli(*args)
+        assert (result.exit_code, result.output) == (1, f"Error: {loop}: a symlink loop\n"), args
+    assert not (tmp_path / "st").exists()
+
+
+@pytest.mark.parametrize("command", [["query", "founders"], ["serve", "--port", "0"]])
+def test_a_timeout_too_long_to_wait_for(cli, command):
+    result = cli(*command, "--timeout", "3e6")
+    assert result.exit_code == 2
+    assert result.output == "Error: --timeout must be at most 2147483 seconds (24 days), not 3e+06\n"
+
+
+@pytest.fixture
+def read_only_store(tmp_path):
+    """A store in a folder that cannot be written: a read-only mount as root, else a folder without write bits."""
+    store = tmp_path / "st"
+    assert run_cli("load", "builtin", "--store", str(store)).returncode == 0
+    if os.geteuid() != 0:
+        store.chmod(0o555)
+        yield store
+        store.chmod(0o755)
+        return
+    mounted = tmp_path / "ro"
+    mounted.mkdir()
+    subprocess.run(["mount", "--bind", str(store), str(mounted)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(mounted)], check=True)
+        yield mounted
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+def test_a_read_only_store_answers_and_refuses_a_load_in_one_line(cli, read_only_store):
+    assert cli("query", "founders", "--store", str(read_only_store), "-f", "csv").output.startswith("nation,")
+    result = cli("load", "builtin", "--store", str(read_only_store))
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        rf"Error: {read_only_store}: cannot load into this store: (Read-only file system|Permission denied)\n",
+        result.output,
+    )
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("{", "unreadable store manifest (not JSON)"),
+        ("[1]", "corrupt store manifest (not a JSON object)"),
+        ('{"layout": 1}', "corrupt store manifest (generation, graphs or quads missing or wrong)"),
+        ('{"layout": 1, "generation": "1", "graphs": {}, "quads": 0}', "corrupt store manifest (generation,"),
+        ('{"layout": 1, "generation": 7, "graphs": {}, "quads": 0}', "the store's gen-7 is missing"),
+    ],
+)
+def test_a_corrupt_store_manifest(cli, tmp_path, manifest, message):
+    store = tmp_path / "st"
+    assert cli("load", "builtin", "--store", str(store)).exit_code == 0
+    (store / "cspo-graph-store.json").write_text(manifest)
+    for args in (["query", "founders", "--store", str(store)], ["load", "builtin", "--store", str(store)]):
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert len(result.output.splitlines()) == 1 and message in result.output, result.output
+        again = f"remove the folder and load the files again (cspo-graph load FILE... --store {store})\n"
+        assert result.output.endswith(again)
+
+
+@pytest.mark.parametrize("command", [["query", "founders"], ["export"], ["queries"], ["graph", "-"]])
+def test_standard_output_on_a_full_disk(command):
+    with open("/dev/full", "w") as full:
+        result = run_cli(*command, stdout=full)
+    assert result.stderr == "Error: cannot write to standard output: No space left on device\n"
+    assert result.returncode == 1
+
+
+def test_standard_output_closed_by_its_reader_is_a_quiet_exit():
+    command = [sys.executable, "-m", "cspo_graph", "query", "-e", "SELECT * { ?s ?p ?o }", "-f", "csv"]
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before anything is written
+    process = subprocess.run(command, stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(writer)
+    assert (process.returncode, process.stderr) == (1, "")

@@ -13,6 +13,7 @@ import pytest
 import rdflib
 
 from cspo_graph import resources
+from cspo_graph.rdf.parsing import load_graph
 from cspo_graph.rdf.validate import validate
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -74,11 +75,20 @@ CASES = [
         {("cspo:UnitedKingdom", "altLabel")},
     ),
     (
-        ["inferenceNote"],
-        "DELETE { cspo:USDepartmentOfWar cspo:inference ?n } "
-        'INSERT { cspo:USDepartmentOfWar cspo:inference "inferred" } '
-        "WHERE { cspo:USDepartmentOfWar cspo:inference ?n }",
-        {("cspo:USDepartmentOfWar", "inferenceNote")},
+        ["describedAs"],
+        'DELETE DATA { cspo:FrenchSpaceCommandHeadquarters cspo:describedAs "new"@en } ;'
+        'INSERT DATA { cspo:FrenchSpaceCommandHeadquarters cspo:describedAs "new" }',
+        {("cspo:FrenchSpaceCommandHeadquarters", "describedAs")},
+    ),
+    (
+        ["citesSources", "Post"],
+        "DELETE WHERE { cspo:SecretaryOfWar prov:wasDerivedFrom ?s }",
+        {("cspo:SecretaryOfWar", "citesSources")},
+    ),
+    (
+        ["citesSources", "DateDescription"],
+        "DELETE WHERE { cspo:December5YearNotGiven prov:wasDerivedFrom ?s }",
+        {("cspo:December5YearNotGiven", "citesSources")},
     ),
     (
         ["Organization-nation"],
@@ -232,7 +242,8 @@ CASES = [
     ),
     (
         ["Facility", "Facility-siteOf"],
-        "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f }",
+        "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f } ;"
+        "DELETE WHERE { cspo:FrenchSpaceCommand org:hasSite ?f }",
         {("cspo:FrenchSpaceCommandHeadquarters", "Facility-siteOf")},
     ),
     (
@@ -240,6 +251,12 @@ CASES = [
         "DELETE WHERE { cspo:Toulouse schema:containedInPlace ?p } ;"
         'INSERT DATA { cspo:Toulouse schema:containedInPlace "France" }',
         {("cspo:Toulouse", "Place-containedIn")},
+    ),
+    (
+        ["Place-outskirtsOf"],
+        'INSERT DATA { cspo:Elsewhere a cspo:Place ; rdfs:label "Elsewhere"@en ;'
+        " prov:wasDerivedFrom cspo:DallasExpressArticle . cspo:OutskirtsOfToulouse cspo:outskirtsOf cspo:Elsewhere }",
+        {("cspo:OutskirtsOfToulouse", "Place-outskirtsOf")},
     ),
     (
         ["Delegation-represents"],
@@ -273,14 +290,45 @@ CASES = [
         {("cspo:WhitingOnOpponentsSpeed", "Statement-quote")},
     ),
     (
+        ["Statement-noMeeting"],
+        "INSERT DATA { cspo:SaltzmanOnCollaboration cspo:atMeeting cspo:ToulouseMeeting }",
+        {("cspo:SaltzmanOnCollaboration", "Statement-noMeeting")},
+    ),
+    (
         ["atMostOneMeeting"],
-        'INSERT DATA { cspo:SaltzmanOnCollaboration cspo:atMeeting "the Toulouse meeting" }',
-        {("cspo:SaltzmanOnCollaboration", "atMostOneMeeting")},
+        'INSERT DATA { cspo:TopicCoalitionSpacePower cspo:atMeeting "the Toulouse meeting" }',
+        {("cspo:TopicCoalitionSpacePower", "atMostOneMeeting")},
+    ),
+    (
+        ["Claim"],
+        "DELETE WHERE { cspo:RiskOrbitalDebris cspo:claimant ?c }",
+        {("cspo:RiskOrbitalDebris", "Claim")},
+    ),
+    (
+        ["Claim"],
+        "INSERT DATA { cspo:CSpOPurpose cspo:claimant cspo:UnitedStates }",
+        {("cspo:CSpOPurpose", "Claim")},
+    ),
+    (
+        ["AttributedClaim", "AttributedClaim-verb"],
+        "DELETE WHERE { cspo:RiskOrbitalDebris cspo:verb ?v }",
+        {("cspo:RiskOrbitalDebris", "AttributedClaim-verb")},
+    ),
+    (
+        ["Claim-verb"],
+        "DELETE WHERE { cspo:RiskOrbitalDebris cspo:verb ?v } ;"
+        'INSERT DATA { cspo:RiskOrbitalDebris cspo:verb "outlined" }',
+        {("cspo:RiskOrbitalDebris", "Claim-verb")},
+    ),
+    (
+        ["Attribution", "Attribution-comment"],
+        'INSERT DATA { cspo:Anonymous a cspo:Attribution ; rdfs:label "anonymous"@en }',
+        {("cspo:Anonymous", "Attribution-comment")},
     ),
     (
         ["Claim-claimant"],
-        'INSERT DATA { cspo:CSpOPurpose cspo:claimant "the CSpO" }',
-        {("cspo:CSpOPurpose", "Claim-claimant")},
+        'INSERT DATA { cspo:RiskOrbitalDebris cspo:claimant "The U.S." }',
+        {("cspo:RiskOrbitalDebris", "Claim-claimant")},
     ),
     (
         ["TopicDiscussed", "reportedAtMeeting"],
@@ -295,7 +343,7 @@ CASES = [
     (
         ["Commitment", "Commitment-claimant"],
         "DELETE WHERE { cspo:CommitmentToDeterrence cspo:claimant ?c }",
-        {("cspo:CommitmentToDeterrence", "Commitment-claimant")},
+        {("cspo:CommitmentToDeterrence", "Commitment-claimant"), ("cspo:CommitmentToDeterrence", "Claim")},
     ),
     (
         ["HedgedClaim", "HedgedClaim-hedge"],
@@ -354,6 +402,31 @@ CASES = [
         {("cspo:ArticleOnMembers2020", "Wording-source")},
     ),
     (
+        ["SourceGraph", "SourceGraph-source"],
+        "DELETE WHERE { <https://w3id.org/cspo-graph/graph/source/DoWPressRelease> prov:wasDerivedFrom ?d }",
+        {("<https://w3id.org/cspo-graph/graph/source/DoWPressRelease>", "SourceGraph-source")},
+    ),
+    (
+        ["CurationGraph"],
+        "DELETE WHERE { <https://w3id.org/cspo-graph/graph/curation> rdfs:label ?l }",
+        {("<https://w3id.org/cspo-graph/graph/curation>", "englishLabel")},
+    ),
+    (
+        ["Judgement", "Judgement-reason"],
+        "DELETE WHERE { cspo:FacilityIdentityJudgement cspo:reason ?r }",
+        {("cspo:FacilityIdentityJudgement", "Judgement-reason")},
+    ),
+    (
+        ["Judgement-on"],
+        "DELETE WHERE { cspo:MeetingYearJudgement cspo:judgementOn ?r }",
+        {("cspo:MeetingYearJudgement", "Judgement-on")},
+    ),
+    (
+        ["Judgement-property"],
+        'INSERT DATA { cspo:CoinedLabelsJudgement cspo:judgedProperty "label" }',
+        {("cspo:CoinedLabelsJudgement", "Judgement-property")},
+    ),
+    (
         ["OneKind"],
         "DELETE WHERE { cspo:HegsethAsSecretaryOfWar cspo:holder ?h } ;"
         "INSERT DATA { cspo:HegsethAsSecretaryOfWar cspo:holder cspo:USSpaceForce }",
@@ -364,7 +437,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def shipped_data() -> rdflib.Graph:
-    return rdflib.Graph().parse(resources.DATA)
+    """The union of the shipped data's named graphs."""
+    return load_graph([resources.DATA])
 
 
 def broken_copy(data: rdflib.Graph, update: str, folder: Path) -> Path:
@@ -466,7 +540,10 @@ def test_cli_json_and_w3c_report(cli, shipped_data, tmp_path):
 
 
 def test_cli_inverse_path_is_shown_in_sparql_syntax(cli, shipped_data, tmp_path):
-    update = "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f }"
+    update = (
+        "DELETE WHERE { cspo:FrenchSpaceCommand org:hasPrimarySite ?f } ;"
+        "DELETE WHERE { cspo:FrenchSpaceCommand org:hasSite ?f }"
+    )
     broken = broken_copy(shipped_data, update, tmp_path)
     result = cli("validate", "--data", str(broken))
     assert "cspo:FrenchSpaceCommandHeadquarters" in result.output

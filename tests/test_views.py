@@ -6,9 +6,11 @@ import json
 
 import networkx as nx
 import pytest
+from conftest import engine_over
 
 from cspo_graph.cli.graph import VIEW_NAMES
 from cspo_graph.errors import InputError, UsageError
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.views import analytics, catalog, formats
 
 CSPO = "https://w3id.org/cspo-graph/ns#"
@@ -18,9 +20,9 @@ DALLAS = "The Dallas Express article (The Dallas Express)"
 
 
 @pytest.fixture(scope="module")
-def built(dataset):
+def built(dataset, engine):
     """Every shipped view of the built-in data, built once."""
-    return {name: catalog.build(dataset, name) for name in catalog.VIEWS}
+    return {name: catalog.build(engine, name) for name in catalog.VIEWS}
 
 
 def labelled_edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
@@ -176,19 +178,19 @@ def test_person_tooltip_details_name_the_posts_held(built):
     }
 
 
-def test_views_come_out_in_one_order(dataset, built):
-    again = catalog.build(dataset, "all")
+def test_views_come_out_in_one_order(dataset, built, engine):
+    again = catalog.build(engine, "all")
     assert list(again.edges(keys=True)) == list(built["all"].edges(keys=True))
 
 
-def test_custom_view_from_a_construct_query(dataset, tmp_path):
+def test_custom_view_from_a_construct_query(dataset, tmp_path, engine):
     query = tmp_path / "spoke.rq"
     query.write_text(
         "# Who spoke where\n# Speakers linked to the meetings they spoke at.\n"
         "CONSTRUCT { ?person cspo:spokeAt ?meeting }\n"
         "WHERE { ?s cspo:speaker ?person ; cspo:atMeeting ?meeting }\n"
     )
-    graph = catalog.build(dataset, catalog.view_from_file(query))
+    graph = catalog.build(engine, catalog.view_from_file(query))
     assert graph.graph["title"] == "Who spoke where"
     assert labelled_edges(graph) == {
         (person, "spoke at", MEETING) for person in ("Chance Saltzman", "Stephen Whiting", "Robert Brose")
@@ -203,21 +205,20 @@ def test_custom_view_from_a_construct_query(dataset, tmp_path):
         ("CONSTRUCT { ?s ?p }", "SPARQL syntax error"),
     ],
 )
-def test_a_custom_view_that_cannot_be_drawn_is_refused(dataset, tmp_path, text, message):
+def test_a_custom_view_that_cannot_be_drawn_is_refused(dataset, tmp_path, text, message, engine):
     query = tmp_path / "bad.rq"
     query.write_text(text)
     with pytest.raises(InputError, match=message) as error:
-        catalog.build(dataset, catalog.view_from_file(query))
+        catalog.build(engine, catalog.view_from_file(query))
     assert str(error.value).startswith(str(query))
 
 
-def test_unknown_view_is_a_usage_error(dataset):
+def test_unknown_view_is_a_usage_error(dataset, engine):
     with pytest.raises(UsageError, match="unknown view 'nope'"):
-        catalog.build(dataset, "nope")
+        catalog.build(engine, "nope")
 
 
 def test_data_without_the_ontology_still_gets_families(tmp_path):
-    from cspo_graph.rdf.parsing import load
 
     data = tmp_path / "mine.ttl"
     data.write_text(
@@ -226,7 +227,7 @@ def test_data_without_the_ontology_still_gets_families(tmp_path):
         'cspo:Force a cspo:MilitarySpaceOrganization ; rdfs:label "A force" ; cspo:nation cspo:Land .\n'
         'cspo:Land a cspo:Nation ; rdfs:label "A land" .\n'
     )
-    graph = catalog.build(load([data]), "all")
+    graph = catalog.build(engine_over([data]), "all")
     assert {d["label"]: (d["family"], d["kind"]) for _, d in graph.nodes(data=True)} == {
         "A force": ("Organization", "Military space organization"),
         "A land": ("Nation", "Nation"),
@@ -260,13 +261,13 @@ def test_centrality_result_is_a_table_of_literals(built):
     [
         ("graphml", lambda path: nx.read_graphml(path)),
         ("gexf", lambda path: nx.read_gexf(path)),
-        ("json", lambda path: nx.node_link_graph(json.loads(path.read_text()), edges="links")),
+        ("node-link", lambda path: nx.node_link_graph(json.loads(path.read_text()), edges="links")),
     ],
 )
 def test_exports_parse_back_with_networkx(built, tmp_path, fmt, read):
     graph = built["all"]
     path = tmp_path / f"all.{fmt}"
-    path.write_text(formats.GRAPH_FORMATS[fmt].write(graph), encoding="utf-8")
+    path.write_text(formats.write(graph, FORMATS[fmt]), encoding="utf-8")
     back = read(path)
     assert (back.number_of_nodes(), back.number_of_edges()) == (
         graph.number_of_nodes(),
@@ -285,4 +286,5 @@ def test_format_is_taken_from_the_extension():
     assert formats.format_for(None, "x/cspo.GEXF").name == "gexf"
     assert formats.format_for(None, "cspo.txt").name == "html"
     assert formats.format_for(None, None).name == "html"
-    assert formats.format_for("json", "cspo.html").name == "json"
+    assert formats.format_for(None, "cspo.json").name == "node-link"
+    assert formats.format_for("node-link", "cspo.html").name == "node-link"

@@ -14,7 +14,6 @@ from test_stores import Store, write_triples
 
 from cspo_graph.query.library import query_library
 from cspo_graph.query.sparql import run_query
-from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
 from cspo_graph.stores import http
 from cspo_graph.stores.protocol import result_from_json
 
@@ -39,11 +38,14 @@ def login(monkeypatch):
 
 
 def test_several_default_graphs_break_the_claims_query(store, cli, dataset):
-    """Why docs/stores.md has Virtuoso queried in one graph: with the ontology, data and links as
-    three default graphs, the transitive path with SAMPLE in `claims` misses rows (README's old advice)."""
+    """Why docs/stores.md has Virtuoso queried in one graph: with each pushed graph as a default
+    graph (README's old advice), `claims` misses rows."""
     result = cli(*store.push("update", "--replace"))
     assert result.exit_code == 0, result.output
-    graphs = [arg for name in BUILTIN_GRAPHS.values() for arg in ("--graph", name)]
+    from cspo_graph.rdf.export import export_dataset
+
+    names = [str(g.identifier) for g in export_dataset(dataset).graphs() if len(g)]
+    graphs = [arg for name in names for arg in ("--graph", name)]
     answer = cli("query", "claims", "--endpoint", store.sparql, *graphs, "--format", "json")
     assert answer.exit_code == 0, answer.output
     text = QUERIES["claims"].text
@@ -100,6 +102,18 @@ def test_paging_needs_an_order(server, cli):
     assert result.exit_code != 0 and "--page-size needs a SELECT query with ORDER BY" in result.output
 
 
+def test_query_endpoint_with_login(store, cli):
+    # /sparql-auth answers only after a digest login.
+    pushed = cli(*store.push("update", "--replace"))
+    assert pushed.exit_code == 0, pushed.output
+    base = ["query", "founders", "--endpoint", store.update]
+    denied = cli(*base)
+    assert denied.exit_code == 1 and "authentication failed (HTTP 401)" in denied.output
+    answer = cli(*base, "--user", virtuoso.USER, "--format", "csv")
+    assert answer.exit_code == 0, answer.output
+    assert answer.output == cli("query", "founders", "--format", "csv").output
+
+
 def test_password_from_the_prompt(store, cli, monkeypatch, tmp_path):
     monkeypatch.delenv(http.PASSWORD_VARIABLE, raising=False)
     data = write_triples(tmp_path / "one.nt", 1)
@@ -121,7 +135,8 @@ def test_anonymous_write_is_denied(server, cli):
 
 def test_store_that_rejects_the_data(server, cli):
     # The public /sparql endpoint runs queries but refuses SPARQL Update from anonymous users.
-    result = cli("push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no")
+    args = ["push", "--endpoint", server.sparql, "--protocol", "update", "--graph", "https://example.org/test/no"]
+    result = cli(*args, "--batch-size", "100")
     assert result.exit_code == 1
     assert (
         f"Error: {server.sparql}: the store rejected the data (HTTP 500): Virtuoso 42000 Error SR186:SECURITY"
@@ -152,12 +167,12 @@ def test_bulk_loader_recipe_loads_the_export(store, dataset):
     import subprocess
 
     from cspo_graph.rdf.export import export_dataset, serialize
-    from cspo_graph.rdf.parsing import format_named
+    from cspo_graph.rdf.formats import named
 
     exported = {str(g.identifier): len(g) for g in export_dataset(dataset).graphs() if len(g)}
     store.run_update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in exported))
     folder = store.server.folder
-    (folder / "cspo.nq").write_text(serialize(dataset, format_named("nq")))
+    (folder / "cspo.nq").write_text(serialize(dataset, named("nq")))
     subprocess.run(virtuoso.isql(store.server, virtuoso.bulk_load_sql(folder, "cspo.nq")), check=True, timeout=120)
     held = store.graph_sizes("https://w3id.org/cspo-graph/graph/")
     assert {g: held.get(g) for g in exported} == exported

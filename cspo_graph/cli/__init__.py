@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from importlib import import_module
 from typing import Any
 
@@ -21,6 +22,7 @@ from cspo_graph.errors import CspoError
 
 COMMANDS = {
     "analyze": "cspo_graph.cli.graph:analyze",
+    "check-grounding": "cspo_graph.cli.check_grounding:check_grounding",
     "check-quotes": "cspo_graph.cli.check_quotes:check_quotes",
     "export": "cspo_graph.cli.export:export",
     "graph": "cspo_graph.cli.graph:graph",
@@ -76,12 +78,43 @@ class LazyGroup(click.Group):
             raise
         except RecursionError:
             raise CommandFailed("the input is nested too deeply to process", 1) from None
+        except OSError as exc:
+            if not _while_printing(exc):
+                raise _unexpected(exc) from None
+            _discard_stdout()
+            if isinstance(exc, BrokenPipeError):  # the reader is gone (`| head`): nobody to tell
+                raise click.exceptions.Exit(1) from None
+            raise CommandFailed(f"cannot write to standard output: {exc.strerror or exc}", 1) from None
         except Exception as exc:
-            if os.environ.get("CSPO_GRAPH_DEBUG"):
-                raise
-            raise CommandFailed(
-                f"unexpected {type(exc).__name__}: {exc} (set CSPO_GRAPH_DEBUG=1 for a traceback)", 1
-            ) from None
+            raise _unexpected(exc) from None
+
+
+def _unexpected(exc: Exception) -> Exception:
+    """What an error nobody designed a message for is shown as (the error itself with CSPO_GRAPH_DEBUG)."""
+    if os.environ.get("CSPO_GRAPH_DEBUG"):
+        return exc
+    return CommandFailed(f"unexpected {type(exc).__name__}: {exc} (set CSPO_GRAPH_DEBUG=1 for a traceback)", 1)
+
+
+def _while_printing(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by ``click.echo`` writing to standard output (a full disk, a closed pipe)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is click.echo.__code__:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so that what is left in its buffer does not fail again at exit."""
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a file (a test runner's buffer): nothing to point elsewhere
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, output_option
-
-RDF_FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
+from cspo_graph.cli.options import data_option, emit, format_choice, output_option
+from cspo_graph.rdf.formats import Carries, carrying, names
 
 
 @click.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(RDF_FORMAT_NAMES, case_sensitive=False),
-    help="ttl, nt or xml (RDF/XML): every triple once; nq, trig or jsonld: named graphs "
-    "(ontology, data, links, one per source document). Default: from -o's extension, else ttl.",
+@format_choice(
+    names(Carries.RDF),
+    None,
+    ", ".join(f.name for f in carrying(Carries.RDF) if not f.quads)
+    + ": every triple once; "
+    + ", ".join(f.name for f in carrying(Carries.DATASET))
+    + ": named graphs (ontology, data, links, one per source document). Default: from -o's extension, else ttl.",
 )
 @data_option
 @output_option
@@ -36,15 +35,16 @@ def export(fmt: str | None, data: tuple[str, ...], output: str | None) -> None:
     """
     from cspo_graph.errors import InputError, UsageError
     from cspo_graph.rdf.export import serialize
-    from cspo_graph.rdf.parsing import format_for_path, format_named, load
+    from cspo_graph.rdf.formats import FORMATS, for_path, named
+    from cspo_graph.rdf.parsing import load
 
     if fmt:
-        rdf_format = format_named(fmt)
+        rdf_format = named(fmt, Carries.RDF)
     elif output:
         try:
-            rdf_format = format_for_path(output)
+            rdf_format = for_path(output, Carries.RDF)
         except InputError as exc:
             raise UsageError(f"{exc}; name one with --format") from None
     else:
-        rdf_format = format_named("ttl")
+        rdf_format = FORMATS["ttl"]
     emit(serialize(load(data), rdf_format), output)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_choice
-from cspo_graph.views.formats import GRAPH_FORMATS
+from cspo_graph.cli.options import data_option, emit, format_choice, rows_format_option
+from cspo_graph.rdf.formats import Carries, names
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -44,23 +44,25 @@ def view_options(command: F) -> F:
 
 def _build(view_name: str | None, query_file: str | None, data: tuple[str, ...]) -> nx.MultiDiGraph:
     from cspo_graph.errors import UsageError
-    from cspo_graph.rdf.parsing import load
+    from cspo_graph.query.engines import Source
+    from cspo_graph.query.engines.memory import RdflibEngine
     from cspo_graph.views.catalog import DEFAULT_VIEW, build, view_from_file
 
     if view_name and query_file:
         raise UsageError("give --view or --query, not both")
     view = view_from_file(query_file) if query_file else view_name or DEFAULT_VIEW
-    return build(load(data), view)
+    with RdflibEngine(Source(files=data)) as engine:  # the views read labels and sources from its data
+        return build(engine, view)
 
 
 @click.command()
 @click.argument("out", metavar="[OUT]", required=False, type=click.Path(dir_okay=False))
 @view_options
 @format_choice(
-    tuple(GRAPH_FORMATS),
+    names(Carries.VIEW),
     None,
     "html: an interactive page that works offline; graphml, gexf: for Gephi, Cytoscape, yEd; "
-    "json: node-link JSON for D3. [default: from OUT's extension, else html]",
+    "node-link: node-link JSON for D3. [default: from OUT's extension, else html]",
 )
 def graph(
     out: str | None, view_name: str | None, query_file: str | None, data: tuple[str, ...], fmt: str | None
@@ -79,11 +81,11 @@ def graph(
       cspo-graph graph cspo.graphml --view all
       cspo-graph graph --query my-view.rq --data builtin --data more.ttl
     """
-    from cspo_graph.views.formats import format_for
+    from cspo_graph.views.formats import format_for, write
 
     chosen = format_for(fmt, None if out == "-" else out)
-    text = chosen.write(_build(view_name, query_file, data))
-    target = out or DEFAULT_OUTPUT + chosen.extension
+    text = write(_build(view_name, query_file, data), chosen)
+    target = out or DEFAULT_OUTPUT + chosen.extensions[0]
     emit(text, None if target == "-" else target)
     if target != "-":
         click.echo(f"wrote {target}", err=True)
@@ -99,7 +101,7 @@ def graph(
     show_default=True,
     help="How many nodes to list, most central first (0: all).",
 )
-@format_choice(("table", "json", "csv"), "table", "table for people; json, csv: W3C SPARQL results.")
+@rows_format_option
 def analyze(view_name: str | None, query_file: str | None, data: tuple[str, ...], limit: int, fmt: str) -> None:
     """Measure a view: its most central nodes and its connected components.
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from cspo_graph.query.render import OUTPUT_FORMATS
+from cspo_graph.rdf.formats import OUTPUT_FORMATS, Carries, carrying, described
 
 if TYPE_CHECKING:
     from cspo_graph.stores.http import Credentials
@@ -24,6 +24,17 @@ def data_option(command: F) -> F:
         metavar="FILE",
         help="RDF file to use instead of the built-in data (repeatable; format from the extension). "
         "Name 'builtin' to keep the built-in ontology and data alongside.",
+    )(command)
+
+
+def sources_option(command: F) -> F:
+    """``--sources DIR``: the folder of source texts (default: the ones shipped with cspo-graph)."""
+    return click.option(
+        "--sources",
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help="Folder with the source texts, named by each source's cspo:fileName "
+        "(default: the two texts shipped with cspo-graph).",
     )(command)
 
 
@@ -44,10 +55,16 @@ def format_choice(choices: Sequence[str], default: str | None, help: str) -> Cal
 format_option = format_choice(
     OUTPUT_FORMATS,
     "table",
-    "table for people; json, csv, tsv, xml: W3C SPARQL results; "
-    "a graph result also takes ttl, nt, nq, trig, jsonld, n3 (json/xml: JSON-LD, RDF/XML).",
+    f"A SELECT/ASK result: {described(Carries.RESULTS)}. "
+    f"A graph result (CONSTRUCT, DESCRIBE): {', '.join(f.name for f in carrying(Carries.RDF))} "
+    "(table shows it as Turtle).",
 )
-"""``--format``: the one output format switch every command that prints results shares."""
+"""``--format``: the output format switch of every command that prints query results of any kind."""
+
+rows_format_option = format_choice(
+    [f.name for f in carrying(Carries.RESULTS)], "table", f"{described(Carries.RESULTS)}."
+)
+"""``--format`` for a command whose result is always a table of rows (``queries``, ``analyze``)."""
 
 
 def output_option(command: F) -> F:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -13,11 +14,20 @@ from cspo_graph.cli.options import (
     format_option,
     output_option,
     reason_option,
+    rows_format_option,
     store_option,
 )
 
 if TYPE_CHECKING:
     from cspo_graph.stores.http import Credentials
+
+PARAM_HELP = (
+    'Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true. '
+    "Bound as SEP-0007 substitution, the same on every engine: ?NAME keeps its name and takes "
+    "the value wherever the query matches data (a grouped or unprojected ?NAME too), a sub-SELECT "
+    "that does not project ?NAME has its own ?NAME, and a query that assigns ?NAME itself (BIND, AS, "
+    "VALUES) is refused."
+)
 
 
 @click.command()
@@ -25,15 +35,12 @@ if TYPE_CHECKING:
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
 @store_option
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help=PARAM_HELP)
 @click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help='Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true.',
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses reach the network (off by default: the query runs in a process that cannot).",
 )
-@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses reach the network (off by default).")
 @click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
 @click.option(
     "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
@@ -46,6 +53,11 @@ if TYPE_CHECKING:
     help="With --endpoint: fetch the answer of a SELECT query with ORDER BY in pages of N rows (LIMIT/OFFSET), "
     "for endpoints that cut long answers (an answer cut short is an error either way).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["rdflib", "oxigraph"]),
+    help="What answers --data: rdflib (the default) or Oxigraph in memory (faster on large files).",
+)
 @reason_option
 @click.option(
     "--timeout",
@@ -53,7 +65,7 @@ if TYPE_CHECKING:
     default=30,
     show_default=True,
     metavar="SECONDS",
-    help="Stop the query (with the writing of its results) after this long; 0 for no limit.",
+    help="Stop the query after this long (with --endpoint: each step of the exchange); 0 for no limit.",
 )
 @format_option
 @output_option
@@ -68,6 +80,7 @@ def query(
     graphs: tuple[str, ...],
     credentials: Credentials | None,
     page_size: int | None,
+    engine: str | None,
     reason: str | None,
     timeout: float,
     fmt: str,
@@ -78,6 +91,7 @@ def query(
     Queries are read-only: SPARQL Update is refused. Without --data the built-in
     ontology and curated data are queried. With --store DIR the
     on-disk store made by 'cspo-graph load' answers, fast on large data.
+    Every engine gives the same answer, with the same --param bindings.
 
     \b
     Examples:
@@ -91,13 +105,11 @@ def query(
       cspo-graph query members --timeout 5
     """
     from cspo_graph.errors import UsageError
+    from cspo_graph.query.engines import Request, Source, open_engine
     from cspo_graph.query.library import resolve
     from cspo_graph.query.params import parse_params
     from cspo_graph.query.render import render
-    from cspo_graph.query.results import term_to_rdflib
-    from cspo_graph.query.sparql import run_query
-    from cspo_graph.rdf.parsing import load
-    from cspo_graph.runtime.deadline import call_with_deadline, check_timeout
+    from cspo_graph.runtime.deadline import check_timeout
     from cspo_graph.runtime.guard import allow_network
 
     if (query_ref is None) == (expression is None):
@@ -105,71 +117,34 @@ def query(
     if expression is not None:
         text, source = expression, "<expression>"
     else:
-        named = resolve(query_ref)  # type: ignore[arg-type]
+        assert query_ref is not None
+        named = resolve(query_ref)
         text, source = named.text, str(named.path)
-    if store is not None and endpoint is not None:
-        raise UsageError("--store and --endpoint exclude each other: each holds the data")
     if (graphs or credentials or page_size) and endpoint is None:
         raise UsageError("--graph, --user and --page-size need --endpoint")
     if reason and (store is not None or endpoint is not None):
         raise UsageError("--reason works on data in memory, not with --store or --endpoint")
-    terms = parse_params(params)
-
-    def rdflib_bindings() -> dict:
-        return {name: term_to_rdflib(term) for name, term in terms.items()}
-
+    request = Request(
+        text, source, parse_params(params), timeout=check_timeout(timeout or None), allow_service=allow_service
+    )
     if allow_service or endpoint is not None:
         allow_network()
-    limit = check_timeout(timeout or None)
-    if store is not None:
-        from cspo_graph.stores.local import query_store
-
-        if data:
-            raise UsageError("--data and --store exclude each other: the store holds the data")
-
-        def stored() -> str:
-            result = query_store(store, text, params=terms, allow_service=allow_service, source=source)
-            return render(result, fmt.lower())
-
-        emit(call_with_deadline(stored, limit, what=source), output)
-        return
-    if endpoint is not None:
-        from cspo_graph.query.remote import run_remote
-
-        if data:
-            raise UsageError("--data and --endpoint exclude each other: the endpoint holds the data")
-        result = run_remote(
-            endpoint,
-            text,
-            params=rdflib_bindings(),
-            default_graphs=graphs,
-            allow_service=allow_service,
-            source=source,
-            credentials=credentials,
-            page_size=page_size,
-        )
-        emit(render(result, fmt.lower()), output)
-        return
-
-    def answer() -> str:
-        dataset = load(data)
-
-        def evaluate() -> str:
-            if reason:
-                from cspo_graph.rdf.reasoning import materialize
-
-                materialize(dataset, reason.lower())
-            bindings = rdflib_bindings()
-            result = run_query(dataset, text, params=bindings, allow_service=allow_service, source=source)
-            return render(result, fmt.lower())
-
-        return call_with_deadline(evaluate, limit, what=source)
-
-    emit(answer(), output)
+    origin = Source(
+        files=data,
+        store=None if store is None else Path(store),
+        endpoint=endpoint,
+        default_graphs=graphs,
+        reason=reason,
+        credentials=credentials,
+        page_size=page_size,
+    )
+    with open_engine(origin, engine) as answering:
+        result = answering.query(request)
+    emit(render(result, fmt.lower()), output)
 
 
 @click.command()
-@format_option
+@rows_format_option
 def queries(fmt: str) -> None:
     """List the query library: each query's name, title and description.
 

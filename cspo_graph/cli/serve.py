@@ -26,7 +26,16 @@ from cspo_graph.cli.options import data_option, store_option
     type=click.IntRange(min=1),
     help="Largest POST body accepted, in bytes (HTTP 413 beyond).",
 )
-def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeout: float, max_body: int) -> None:
+@click.option(
+    "--workers",
+    default=8,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Queries answered at once, each in a worker process of its own; more wait their turn.",
+)
+def serve(
+    host: str, port: int, data: tuple[str, ...], store: str | None, timeout: float, max_body: int, workers: int
+) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql and a web page at /.
 
     The page has a query editor with the query library, a results table,
@@ -47,21 +56,15 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     """
     from pathlib import Path
 
-    from cspo_graph.errors import UsageError
-    from cspo_graph.rdf.parsing import load
-    from cspo_graph.web.app import LOOPBACK_HOSTS, Data, Limits, bind, create_app, url_of
-    from cspo_graph.web.app import serve as run_server
+    from cspo_graph.query.engines import Source, open_engine
+    from cspo_graph.runtime.deadline import check_timeout
+    from cspo_graph.web.app import LOOPBACK_HOSTS, Limits, create_app
+    from cspo_graph.web.server import bind, url_of
+    from cspo_graph.web.server import serve as run_server
 
-    if store is not None:
-        from cspo_graph.stores.local import store_info
-
-        if data:
-            raise UsageError("--data and --store exclude each other: the store holds the data")
-        source = Data(store=store_info(store).directory)
-    else:
-        source = Data(dataset=load(data))
-    limits = Limits(max_body=max_body, timeout=timeout)
-    app = create_app(source, limits=limits, host=host)
+    limits = Limits(max_body=max_body, timeout=check_timeout(timeout), workers=workers)
+    engine = open_engine(Source(files=data, store=None if store is None else Path(store)), workers=workers)
+    app = create_app(engine, limits=limits, host=host)
     sock = bind(host, port)
     url = url_of(sock)
     click.echo(f"cspo-graph: serving the web page at {url} and the SPARQL endpoint at {url}sparql")
@@ -72,4 +75,7 @@ def serve(host: str, port: int, data: tuple[str, ...], store: str | None, timeou
     else:
         click.echo(f"cspo-graph: WARNING: listening on {host}: other machines that reach it can query the data")
     click.echo("cspo-graph: press Ctrl+C to stop")
-    run_server(app, sock, limits)
+    try:
+        run_server(app, sock, max_request_head=limits.max_request_head)
+    finally:
+        engine.close()

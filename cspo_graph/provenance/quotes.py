@@ -2,34 +2,20 @@
 
 Each statement's ``cspo:quote``, each wording's ``cspo:text`` and each hedged
 claim's ``cspo:hedge`` must appear in the text of every source document it cites
-(``prov:wasDerivedFrom``), found in the sources folder under the document's
-``cspo:fileName``. Only quote-mark style (straight or curly) and whitespace are
+(``prov:wasDerivedFrom``), found in the sources folder (the shipped ``sources/`` by default) under the
+document's ``cspo:fileName``. Only quote-mark style (straight or curly) and whitespace are
 ignored. For a text that is not found, the closest passage of the source is
 reported (by :mod:`difflib` similarity).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cspo_graph import resources
-from cspo_graph.errors import InputError
-
-if TYPE_CHECKING:
-    import rdflib
-
-_QUOTE_MARKS = str.maketrans(
-    {
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\uff02", '"'),
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u0060\u00b4", "'"),
-    }
-)
-_WHITESPACE = re.compile(r"\s+")
+from cspo_graph.provenance.sources import closest_passage, normalize, read_texts, sources_folder
 
 CHECKED = {
     "quote": "Statement",
@@ -37,11 +23,6 @@ CHECKED = {
     "hedge": "HedgedClaim",
 }
 """Property of the cspo namespace holding verbatim text -> the class whose instances carry it."""
-
-
-def normalize(text: str) -> str:
-    """``text`` with every quote mark made straight and every run of whitespace one space."""
-    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
 
 
 @dataclass(frozen=True)
@@ -62,50 +43,6 @@ class Finding:
         return asdict(self)
 
 
-def closest_passage(needle: str, haystack: str) -> tuple[str, float]:
-    """The run of words of ``haystack`` most similar to ``needle``, and how similar (0 to 1)."""
-    words = haystack.split(" ")
-    size = max(1, len(needle.split(" ")))
-    matcher = difflib.SequenceMatcher(autojunk=False)
-    matcher.set_seq2(needle)
-    best, best_ratio = "", -1.0
-    for start in range(max(1, len(words) - size + 1)):
-        candidate = " ".join(words[start : start + size]).strip("\"'")
-        matcher.set_seq1(candidate)
-        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = candidate, ratio
-    return best, round(max(best_ratio, 0.0), 3)
-
-
-def _source_files(data: rdflib.Graph, folder: Path) -> dict[rdflib.term.Node, tuple[str | None, str | None]]:
-    """Each source document -> (its file name, its normalized text or ``None`` with a problem)."""
-    import rdflib
-
-    cspo = rdflib.Namespace(resources.NAMESPACE)
-    prov = rdflib.Namespace(resources.PREFIXES["prov"])
-    sources = set(data.objects(None, prov.wasDerivedFrom))
-    texts: dict[rdflib.term.Node, tuple[str | None, str | None]] = {}
-    root = folder.resolve()
-    for source in sources:
-        name = data.value(source, cspo.fileName)
-        if name is None:
-            texts[source] = (None, None)
-            continue
-        path = (root / str(name)).resolve()
-        if path.parent != root or not path.is_file():
-            texts[source] = (str(name), None)
-            continue
-        try:
-            texts[source] = (str(name), normalize(path.read_text(encoding="utf-8")))
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})", path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror}", path) from None
-    return texts
-
-
 def _check_one(
     subject: str, prop: str, text: str, source: str, file: str | None, source_text: str | None, folder: Path
 ) -> Finding:
@@ -120,19 +57,18 @@ def _check_one(
     return Finding(subject, prop, text, source, file, False, "not found verbatim", passage, ratio)
 
 
-def check_quotes(sources: str | Path, paths: Sequence[str | Path] | None = None) -> list[Finding]:
-    """Check every verbatim text of the data (the built-in data by default) against the source files."""
+def check_quotes(sources: str | Path | None = None, paths: Sequence[str | Path] | None = None) -> list[Finding]:
+    """Check every verbatim text of the data (the built-in data by default) against the source files
+    (the shipped ones by default)."""
     import rdflib
 
     from cspo_graph.rdf.parsing import load_graph
 
-    folder = Path(sources)
-    if not folder.is_dir():
-        raise InputError("not a folder of source texts", folder)
+    folder = sources_folder(sources)
     data = load_graph(paths)
     cspo = rdflib.Namespace(resources.NAMESPACE)
     prov = rdflib.Namespace(resources.PREFIXES["prov"])
-    files = _source_files(data, folder)
+    files = read_texts(data, set(data.objects(None, prov.wasDerivedFrom)), folder)
     short = data.namespace_manager.normalizeUri
     findings = []
     for prop in CHECKED:

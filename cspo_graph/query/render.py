@@ -1,9 +1,9 @@
-"""Rendering query results: one registry of output formats shared by every command.
+"""Rendering query results in the formats of :mod:`cspo_graph.rdf.formats`, for every command and the server.
 
 ``table`` is for people (a SELECT as an aligned table, an ASK as true/false, a
-graph as Turtle); ``json``, ``csv``, ``tsv`` and ``xml`` are the W3C SPARQL 1.1
-results formats; a CONSTRUCT/DESCRIBE result is written in any RDF format rdflib
-serializes (``json`` and ``xml`` then mean JSON-LD and RDF/XML).
+graph as Turtle); ``json``, ``xml``, ``csv`` and ``tsv`` are the W3C SPARQL 1.1
+results formats; a CONSTRUCT/DESCRIBE result is written in any RDF format of the
+registry (by rdflib's serializer of that name).
 """
 
 from __future__ import annotations
@@ -15,46 +15,9 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from cspo_graph import resources
-from cspo_graph.errors import CspoError, UsageError
+from cspo_graph.errors import CspoError
 from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
-
-TABLE_FORMATS = ("table", "json", "csv", "tsv", "xml")
-RDF_FORMATS = ("ttl", "turtle", "nt", "nq", "trig", "jsonld", "n3")
-OUTPUT_FORMATS = TABLE_FORMATS + RDF_FORMATS
-"""Every value ``--format`` accepts."""
-
-RESULT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "table": "text/plain",
-}
-"""The media type of each SELECT/ASK format (the W3C ones first, in order of preference)."""
-
-GRAPH_MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "xml": "application/rdf+xml",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "n3": "text/n3",
-}
-"""The media type of each CONSTRUCT/DESCRIBE format (in order of preference)."""
-
-_GRAPH_SERIALIZERS = {
-    "table": "turtle",
-    "ttl": "turtle",
-    "turtle": "turtle",
-    "nt": "nt",
-    "nq": "nquads",
-    "trig": "trig",
-    "json": "json-ld",
-    "jsonld": "json-ld",
-    "xml": "xml",
-    "n3": "n3",
-}
+from cspo_graph.rdf.formats import Format, for_result
 
 
 def compact(term: Term | None) -> str:
@@ -169,40 +132,29 @@ _TABULAR: dict[str, Callable[[QueryResult], str]] = {
 }
 
 
-def _graph(result: QueryResult, fmt: str) -> str:
+def _graph(result: QueryResult, fmt: Format) -> str:
     import rdflib
 
-    quads = fmt in ("nq", "trig")  # quad formats need a dataset; the triples go in its default graph
-    graph = rdflib.Dataset() if quads else rdflib.Graph()
+    # quad formats need a dataset; the triples go in its default graph
+    graph = rdflib.Dataset() if fmt.quads else rdflib.Graph()
     for prefix, namespace in resources.PREFIXES.items():
         graph.bind(prefix, namespace)
-    for triple in result.triples:
-        graph.add(tuple(term_to_rdflib(term) for term in triple))  # type: ignore[arg-type]
-    serializer = _GRAPH_SERIALIZERS[fmt]
+    for s, p, o in result.triples:
+        graph.add((term_to_rdflib(s), term_to_rdflib(p), term_to_rdflib(o)))
     try:
-        return graph.serialize(format=serializer)
+        return graph.serialize(format=fmt.rdflib)
     except RecursionError:
-        raise CspoError(f"the result is nested too deeply to write as {serializer}; --format nt writes it") from None
+        raise CspoError(f"the result is nested too deeply to write as {fmt.title}; --format nt writes it") from None
 
 
 def render(result: QueryResult, fmt: str = "table") -> str:
-    """The text of ``result`` in output format ``fmt``."""
+    """The text of ``result`` in the format named ``fmt`` (a :class:`UsageError` if it cannot hold it)."""
+    chosen = for_result(fmt, result.kind)
     if result.kind == "CONSTRUCT":
-        if fmt not in _GRAPH_SERIALIZERS:
-            raise UsageError(
-                f"format {fmt!r} is for SELECT/ASK results; a graph result takes one of: "
-                f"{', '.join(_GRAPH_SERIALIZERS)}"
-            )
-        return _graph(result, fmt)
-    if fmt not in _TABULAR:
-        raise UsageError(
-            f"format {fmt!r} is for graph results; a {result.kind} result takes one of: {', '.join(TABLE_FORMATS)}"
-        )
-    return _TABULAR[fmt](result)
+        return _graph(result, chosen)
+    return _TABULAR[chosen.name](result)
 
 
 def media_type(kind: str, fmt: str) -> str:
     """The media type of a ``kind`` (SELECT, ASK, CONSTRUCT) result rendered in format ``fmt``."""
-    if kind == "CONSTRUCT":
-        return GRAPH_MEDIA_TYPES[{"table": "ttl", "turtle": "ttl", "json": "jsonld"}.get(fmt, fmt)]
-    return RESULT_MEDIA_TYPES[fmt]
+    return for_result(fmt, kind).media_type

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.query.results import QueryResult, result_from_rdflib
+from cspo_graph.query.results import QueryResult
 
 if TYPE_CHECKING:
     import rdflib
@@ -32,6 +32,49 @@ class ServiceRefused(CspoError):
     """The query has a SERVICE clause and the caller did not allow network access."""
 
 
+SERVICE_REFUSED = "SERVICE clauses reach the network and are refused; pass --allow-service to run them"
+"""The one message every engine gives when a query tries SERVICE without ``--allow-service``."""
+
+MAX_NESTING = 200
+"""How deeply brackets (``{``, ``(``, ``[``) may nest, and how many UNIONs a query may chain, on every engine.
+
+A resource limit, not a safety decision: below it every engine parses and evaluates the
+query within its stack (rdflib's parser recurses in Python, Oxigraph's in Rust)."""
+MAX_UNIONS = 1000
+
+
+def check_nesting(text: str, source: str) -> None:
+    """Refuse, before any engine sees it, a query nested deeper than every engine can take.
+
+    Counted on the raw characters (a bracket or ``UNION`` inside a string or a comment
+    counts too), which can only make the limit stricter.
+    """
+    depth = deepest = 0
+    for char in text:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    unions = text.upper().count("UNION")
+    if deepest > MAX_NESTING or unions > MAX_UNIONS:
+        raise too_deep(source)
+
+
+def too_deep(source: str) -> InputError:
+    """The one message for a query nested deeper than an engine can take, on every engine."""
+    return InputError(
+        f"SPARQL error: the query is nested too deeply (the limits are {MAX_NESTING} levels of brackets "
+        f"and {MAX_UNIONS} UNIONs)",
+        source,
+    )
+
+
+def service_refused(source: str) -> ServiceRefused:
+    """The refusal of a SERVICE clause, as every engine words it."""
+    return ServiceRefused(f"{source}: {SERVICE_REFUSED}")
+
+
 def _walk(node: Any) -> Iterator[Any]:
     """Every node of a translated algebra tree (iteratively: a deep tree cannot overflow the stack)."""
     pending = [node]
@@ -45,11 +88,12 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) -> Query:
-    """Parse and translate a query, refusing updates and (by default) SERVICE."""
+    """Parse and translate a query, refusing updates, deep nesting and (by default) SERVICE."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    check_nesting(text, source)
     try:
         tree = parseQuery(text)
     except ParseBaseException as exc:
@@ -60,21 +104,36 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
             raise InputError(f"SPARQL syntax error: {message}", source, exc.lineno, exc.col) from None
         raise ReadOnlyError(f"{source}: SPARQL Update is refused: cspo-graph query is read-only") from None
     except RecursionError:
-        raise InputError(
-            "SPARQL syntax error: the query is nested too deeply for the parser (or nests a SERVICE inside a SERVICE)",
-            source,
-        ) from None
+        raise too_deep(source) from None
     try:
         query = translateQuery(tree, initNs=resources.PREFIXES)
     except RecursionError:
-        raise InputError("SPARQL error: the query is nested too deeply", source) from None
+        raise too_deep(source) from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
+    _translate_exists(query.algebra)
     if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)):
-        raise ServiceRefused(
-            f"{source}: SERVICE clauses reach the network and are refused; pass --allow-service to run them"
-        )
+        raise service_refused(source)
     return query
+
+
+def _translate_exists(algebra: Any) -> None:
+    """Give every EXISTS and NOT EXISTS its translated pattern as an ordinary field.
+
+    rdflib keeps the translated pattern in an attribute beside the field that holds the
+    parse tree (and leaves it untranslated inside ``||``); its evaluation reads the
+    attribute, the bindings and the writer walk fields: both get the translated pattern.
+    """
+    from rdflib.plugins.sparql.algebra import simplify, translateGroupGraphPattern, traverse
+
+    for node in list(_walk(algebra)):
+        if getattr(node, "name", None) in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            pattern = node.__dict__.pop("graph", None) or node["graph"]
+            if pattern.name in ("GroupGraphPatternSub", "SubSelect"):
+                pattern = translateGroupGraphPattern(pattern)
+            node["graph"] = node.__dict__["graph"] = traverse(
+                pattern, visitPost=simplify
+            )  # evaluation reads the latter
 
 
 def query_variables(query: Query) -> set[str]:
@@ -98,38 +157,15 @@ def run_query(
     params: Mapping[str, rdflib.term.Node] | None = None,
     allow_service: bool = False,
     source: str = "<query>",
-    timeout: float | None = None,
 ) -> QueryResult:
-    """Run a SPARQL query over ``dataset`` and return an engine-neutral result.
+    """Answer a query over an rdflib ``dataset`` here, in this process, as the rdflib engine does.
 
-    With ``timeout`` (seconds) the query is evaluated in a child process that is
-    killed when the time is up, raising :class:`cspo_graph.errors.QueryTimeout`.
+    The library API for a dataset already in hand (the CLI and the server use
+    :func:`cspo_graph.query.engines.open_engine`, which adds the time limit and the
+    network-isolated worker process).
     """
-    from cspo_graph.runtime.deadline import call_with_deadline
+    from cspo_graph.query.engines.memory import evaluate
+    from cspo_graph.query.results import term_from_rdflib
 
-    query = prepare(text, source=source, allow_service=allow_service)
-    bindings = dict(params or {})
-    check_params(query, bindings)
-    return call_with_deadline(lambda: _evaluate(dataset, query, bindings, source), timeout, what=source)
-
-
-def _evaluate(
-    dataset: rdflib.Graph, query: Query, bindings: Mapping[str, rdflib.term.Node], source: str
-) -> QueryResult:
-    import rdflib.plugins.sparql as rdflib_sparql
-    from rdflib.plugins.sparql.sparql import SPARQLError
-    from rdflib.term import Variable
-
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    try:
-        result = dataset.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
-        return result_from_rdflib(result)
-    except RecursionError:
-        raise CspoError(f"{source}: the query is nested too deeply to evaluate") from None
-    except OSError as exc:  # only SERVICE reaches the network, and only when allowed
-        reason = getattr(exc, "reason", None) or exc
-        raise CspoError(f"{source}: a SERVICE endpoint could not be queried: {reason}") from None
-    except SPARQLError as exc:  # e.g. GROUP_CONCAT(DISTINCT ?x) over an unbound ?x
-        raise CspoError(f"{source}: rdflib could not evaluate the query: {exc}") from None
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # rdflib's own bugs, e.g. ORDER BY
-        raise CspoError(f"{source}: rdflib could not evaluate the query ({type(exc).__name__}: {exc})") from None
+    bindings = {name: term_from_rdflib(value) for name, value in (params or {}).items()}
+    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)  # type: ignore[arg-type]

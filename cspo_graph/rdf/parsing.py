@@ -1,21 +1,25 @@
-"""Reading RDF files: the format registry and strict, located parsing.
+"""Reading RDF files: strict, located parsing (which formats exist is :mod:`cspo_graph.rdf.formats`).
 
 Files are parsed by pyoxigraph, which is strict (it rejects the invalid IRIs,
 escapes and literal subjects that rdflib lets through) and reports the line and
-column of an error, then handed to rdflib as a :class:`rdflib.Dataset` whose
-default graph is the union of one named graph per file.
+column of an error, then handed to rdflib as a :class:`rdflib.Dataset`: the triples
+of a triple file (and the default graph of a quad file) go into one named graph for
+the file, the named graphs of a quad file keep their names, and the dataset's default
+graph is the set union (RDF merge) of all of them.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import InputError
+from cspo_graph.rdf.formats import Carries, Format, for_path
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -26,58 +30,9 @@ BUILTIN = "builtin"
 """The name that stands for the shipped ontology and data in a list of files."""
 
 
-@dataclass(frozen=True)
-class RdfFormat:
-    """One RDF serialization, by the names each library knows it under."""
-
-    name: str
-    extensions: tuple[str, ...]
-    oxigraph: str
-    rdflib: str
-    media_type: str
-    quads: bool = False
-    other_media_types: tuple[str, ...] = ()
-    xml: bool = False
-
-
-FORMATS: dict[str, RdfFormat] = {
-    f.name: f
-    for f in (
-        RdfFormat("ttl", (".ttl", ".turtle"), "TURTLE", "turtle", "text/turtle"),
-        RdfFormat(
-            "nt",
-            (".nt", ".ntriples"),
-            "N_TRIPLES",
-            "nt",
-            "application/n-triples",
-            other_media_types=("text/plain",),
-        ),
-        RdfFormat("nq", (".nq", ".nquads"), "N_QUADS", "nquads", "application/n-quads", True),
-        RdfFormat("trig", (".trig",), "TRIG", "trig", "application/trig", True),
-        RdfFormat("jsonld", (".jsonld", ".json"), "JSON_LD", "json-ld", "application/ld+json", True),
-        RdfFormat("xml", (".rdf", ".xml", ".owl"), "RDF_XML", "xml", "application/rdf+xml", xml=True),
-    )
-}
-ALIASES = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "json-ld": "jsonld", "rdfxml": "xml"}
-
-
-def format_named(name: str) -> RdfFormat:
-    """The format called ``name`` (``ttl``, ``turtle``, ``jsonld``, ...)."""
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise InputError(f"unknown RDF format {name!r} (known: {known})")
-    return FORMATS[key]
-
-
-def format_for_path(path: str | Path) -> RdfFormat:
-    """The format a file's extension names."""
-    suffix = Path(path).suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions:
-            return fmt
-    known = " ".join(ext for f in FORMATS.values() for ext in f.extensions)
-    raise InputError(f"unknown RDF format for extension {suffix or '(none)'!r} (known: {known})", path)
+def format_for_path(path: str | Path) -> Format:
+    """The RDF format a file is read in, named by its extension."""
+    return for_path(path, Carries.RDF)
 
 
 BUILTIN_GRAPHS = {
@@ -85,16 +40,11 @@ BUILTIN_GRAPHS = {
     resources.DATA: GRAPH_BASE + "data",
     resources.LINKS: GRAPH_BASE + "links",
 }
-"""Each shipped file and the named graph it is loaded into."""
+"""Each shipped file and the named graph its triples outside any named graph go into.
 
-
-def format_for_media_type(media_type: str) -> RdfFormat:
-    """The format a Content-Type header names (parameters such as charset ignored)."""
-    bare = media_type.split(";")[0].strip().lower()
-    for fmt in FORMATS.values():
-        if bare == fmt.media_type or bare in fmt.other_media_types:
-            return fmt
-    raise InputError(f"not an RDF media type: {media_type or '(none)'!r}")
+The data file is TriG and names every graph itself (one per source document, the
+curators' and the sources' graphs: docs/provenance.md), so nothing goes into ``.../data``.
+"""
 
 
 def builtin_files() -> list[Path]:
@@ -224,6 +174,19 @@ def located(exc: SyntaxError, path: Path) -> InputError:
     return InputError(message.splitlines()[0] if message else "syntax error", path, exc.lineno, exc.offset)
 
 
+def check_file(path: Path) -> None:
+    """A one-line :class:`InputError` unless ``path`` names a file (through symlinks) that is there."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except OSError as exc:
+        reason = "a symlink loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror or exc}"
+        raise InputError(reason, path) from None
+    if not stat.S_ISREG(mode):
+        raise InputError("not a file", path)
+
+
 def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
     """Parse one file strictly with pyoxigraph; errors become located :class:`InputError`.
 
@@ -233,15 +196,14 @@ def parse_quads(path: Path) -> Iterator[pyoxigraph.Quad]:
     import pyoxigraph
 
     fmt = format_for_path(path)
-    if not path.is_file():
-        raise InputError("no such file" if not path.exists() else "not a file", path)
+    check_file(path)
     try:
         check_before_parsing(path)
         inline = _jsonld_input(path) if fmt.name == "jsonld" else None
         yield from pyoxigraph.parse(
             inline,
             path=None if inline is not None else path,
-            format=getattr(pyoxigraph.RdfFormat, fmt.oxigraph),
+            format=fmt.oxigraph_format(),
             base_iri=path.resolve().as_uri(),
             rename_blank_nodes=True,
         )
@@ -285,8 +247,9 @@ class _TermConverter:
 def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
     """Load RDF files (the built-in ontology and data when none are given) into one dataset.
 
-    Each file goes into a named graph of its own (quad formats keep theirs); the
-    dataset's default graph is the union of all of them, which is what queries see.
+    Each triple file goes into a named graph of its own (quad formats keep theirs, and
+    their default graph goes into the file's); the dataset's default graph is the set
+    union of all of them, which is what queries see.
     """
     import pyoxigraph
     import rdflib
@@ -296,17 +259,16 @@ def load(paths: Sequence[str | Path] | None = None) -> rdflib.Dataset:
         dataset.bind(prefix, namespace)
     convert = _TermConverter()
     for path in expand(paths):
-        default = dataset.graph(rdflib.URIRef(graph_name(path)))
-        graphs: dict[str, rdflib.Graph] = {}
+        check_file(path)
+        graphs: dict[object, rdflib.Graph] = {}
         quads = []
         for quad in parse_quads(path):
             name = quad.graph_name
-            if isinstance(name, pyoxigraph.DefaultGraph):
-                graph = default
-            else:
-                if name.value not in graphs:
-                    graphs[name.value] = dataset.graph(convert(name, path))
-                graph = graphs[name.value]
+            graph = graphs.get(name)
+            if graph is None:
+                default = isinstance(name, pyoxigraph.DefaultGraph)
+                identifier = rdflib.URIRef(graph_name(path)) if default else convert(name, path)
+                graph = graphs[name] = dataset.graph(identifier)
             quads.append(
                 (
                     convert(quad.subject, path),

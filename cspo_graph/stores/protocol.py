@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from cspo_graph.errors import UsageError
 from cspo_graph.query.results import XSD, QueryResult, Term
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
     import httpx
 
-SPARQL_JSON = "application/sparql-results+json"
-GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+SPARQL_JSON = FORMATS["json"].media_type
+GRAPH_TYPES = ", ".join(
+    f"{FORMATS[name].media_type}{quality}" for name, quality in (("nt", ""), ("ttl", ";q=0.9"), ("rdfxml", ";q=0.5"))
+)
 KINDS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -99,12 +102,13 @@ def parse_rdf_body(response: httpx.Response) -> Iterator[Any]:
     """The pyoxigraph quads of an RDF response, in the format its Content-Type names."""
     import pyoxigraph
 
-    from cspo_graph.rdf.parsing import check_xml, format_for_media_type
+    from cspo_graph.rdf.formats import for_media_type
+    from cspo_graph.rdf.parsing import check_xml
 
-    fmt = format_for_media_type(response.headers.get("content-type", ""))
+    fmt = for_media_type(response.headers.get("content-type", ""))
     if fmt.xml:
         check_xml(response.content, str(response.url))
-    return pyoxigraph.parse(response.content, getattr(pyoxigraph.RdfFormat, fmt.oxigraph))
+    return pyoxigraph.parse(response.content, fmt.oxigraph_format())
 
 
 def _graph_result(response: httpx.Response) -> QueryResult:
@@ -137,13 +141,13 @@ def _check_row_cap(response: httpx.Response, result: QueryResult) -> None:
         )
 
 
-def _request(session: httpx.Client, url: str, text: str, kind: str, default_graphs: list[str]) -> QueryResult:
+def _request(session: httpx.Client, url: str, text: str, kind: str, graphs: tuple[list[str], list[str]]) -> QueryResult:
     response = http.send(
         session,
         "POST",
         url,
         what="the query",
-        data={"query": text, "default-graph-uri": default_graphs},
+        data={"query": text, "default-graph-uri": graphs[0], "named-graph-uri": graphs[1]},
         headers={"Accept": GRAPH_TYPES if kind == "CONSTRUCT" else SPARQL_JSON},
     )
     _check_complete(response)
@@ -177,6 +181,7 @@ def send_query(
     text: str,
     kind: str,
     default_graphs: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
     page_size: int | None = None,
 ) -> QueryResult:
     """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer.
@@ -184,7 +189,7 @@ def send_query(
     With ``page_size``, a SELECT query with ORDER BY is sent page by page (``LIMIT page_size
     OFFSET k``) and the pages are joined; the answer is whole or an error either way.
     """
-    graphs = list(default_graphs)
+    graphs = (list(default_graphs), list(named_graphs))
     if page_size is None:
         return _request(session, url, text, kind, graphs)
     check_pageable(text)

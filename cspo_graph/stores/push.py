@@ -41,14 +41,13 @@ from urllib.parse import quote
 
 from cspo_graph.errors import CspoError, UsageError
 from cspo_graph.query.results import Term, term_from_rdflib
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
     import httpx
     import rdflib
 
-DEFAULT_BATCH_SIZE = 10_000
-"""Triples a request; see docs/benchmarks.md for the throughput of each size."""
 STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
 
@@ -136,6 +135,8 @@ class Protocol:
     """How triples are written into a named graph; subclasses per protocol."""
 
     name: ClassVar[str]
+    batch_size: ClassVar[int]
+    """The default triples per request (docs/benchmarks.md measures each size)."""
 
     def __init__(self, session: httpx.Client, url: str) -> None:
         self.http = session
@@ -154,13 +155,14 @@ class GraphStore(Protocol):
     """SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification, ``?graph=IRI``)."""
 
     name = "gsp"
+    batch_size = 10_000
 
     def _request(self, method: str, graph: str, what: str, **request: Any) -> httpx.Response:
         return http.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
 
     def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
         body = "".join(map(_nt, batch)).encode("utf-8")
-        headers = {"Content-Type": "application/n-triples"}
+        headers = {"Content-Type": FORMATS["nt"].media_type}
         self._request("PUT" if replace else "POST", graph, "the data", content=body, headers=headers)
 
     def clear(self, graph: str) -> None:
@@ -177,6 +179,9 @@ class SparqlUpdate(Protocol):
     """SPARQL 1.1 Update, sent as ``application/sparql-update``."""
 
     name = "update"
+    batch_size = 1_000
+    """Virtuoso's SPARQL compiler runs out of memory on an INSERT DATA of about 5,000 triples, and on
+    an INSERT ... WHERE {} (blank nodes) of about 1,700."""
 
     def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
         body = "".join(map(_nt, batch))
@@ -399,7 +404,7 @@ class Push:
         if not left:
             return ""
         drops = " ; ".join(f"DROP SILENT GRAPH <{s}>" for s in left)
-        return f"; the staging graphs {_listing(left)} are left: remove them with the update {drops!r}"
+        return f"; the staging graphs {_listing(left)} may be left: remove them with the update {drops!r}"
 
     def _account(self, failure: CspoError, staging: dict[str, str], expected: dict[str, int]) -> None:
         """After a failed switch: return if every graph is switched in, else say exactly where each stands."""
@@ -435,7 +440,7 @@ def push(
     replace: bool = False,
     protocol: str = "gsp",
     credentials: http.Credentials | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     timeout: float = http.DEFAULT_TIMEOUT,
     progress: Callable[[int], None] | None = None,
     repair: str = "the same push again",
@@ -454,7 +459,7 @@ def push(
             endpoints,
             protocol,
             replace=replace,
-            batch_size=batch_size,
+            batch_size=batch_size or PROTOCOLS[protocol].batch_size,
             progress=progress,
             repair=repair,
         )

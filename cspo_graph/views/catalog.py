@@ -1,7 +1,7 @@
 """Views: the RDF graph projected into networkx graphs, one per question.
 
-A view is a SPARQL CONSTRUCT query over the loaded data, run through
-:func:`cspo_graph.query.sparql.run_query`. Its triples between two resources become the
+A view is a SPARQL CONSTRUCT query over the loaded data, run through the rdflib
+engine (:mod:`cspo_graph.query.engines`), as every query is. Its triples between two resources become the
 edges of a :class:`networkx.MultiDiGraph` (rdflib's own converter,
 :func:`rdflib.extras.external_graph_libs.rdflib_to_networkx_multidigraph`, does
 that part, keyed by predicate); triples whose object is a literal are not edges
@@ -42,8 +42,9 @@ from cspo_graph.views.tooltips import Lookup, id_of, iri
 
 if TYPE_CHECKING:
     import networkx as nx
-    import rdflib
     from rdflib.term import Node
+
+    from cspo_graph.query.engines.memory import RdflibEngine
 
 
 @dataclass(frozen=True)
@@ -188,17 +189,18 @@ def view_from_file(path: str | Path) -> View:
     return View(named.name, named.title, named.description, named.text, str(path))
 
 
-def build(data: rdflib.Graph, view: View | str = DEFAULT_VIEW) -> nx.MultiDiGraph:
-    """Project the loaded data into the networkx graph of a view (see the module docstring)."""
+def build(engine: RdflibEngine, view: View | str = DEFAULT_VIEW, *, timeout: float | None = None) -> nx.MultiDiGraph:
+    """Project the engine's data into the networkx graph of a view (see the module docstring)."""
     import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
+    from cspo_graph.query.engines import Request
     from cspo_graph.query.results import term_to_rdflib
-    from cspo_graph.query.sparql import run_query
 
     if isinstance(view, str):
         view = view_named(view)
-    result = run_query(data, view.query, source=view.source)
+    data = engine.dataset
+    result = engine.query(Request(view.query, view.source, timeout=timeout))
     if result.kind != "CONSTRUCT":
         raise InputError(f"a view needs a CONSTRUCT query, not a {result.kind} query", view.source)
     links = rdflib.Graph()

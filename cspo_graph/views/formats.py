@@ -1,9 +1,9 @@
-"""Writing a view to a file: the registry of graph formats ``cspo-graph graph`` writes.
+"""Writing a view to a file in the view formats of :mod:`cspo_graph.rdf.formats` (``cspo-graph graph``).
 
 - ``html``: the interactive page (:mod:`cspo_graph.views.html`);
 - ``graphml`` and ``gexf``: for Gephi, Cytoscape, yEd; list-valued attributes
   (details, sources) are joined into text, as those formats hold only scalars;
-- ``json``: networkx's node-link JSON, the shape D3's force layouts read.
+- ``node-link``: networkx's node-link JSON, the shape D3's force layouts read.
 """
 
 from __future__ import annotations
@@ -11,21 +11,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from cspo_graph.errors import InputError
+from cspo_graph.rdf.formats import FORMATS, Carries, Format, for_path, named
 
 if TYPE_CHECKING:
     import networkx as nx
-
-
-@dataclass(frozen=True)
-class GraphFormat:
-    """One file format a view can be written in."""
-
-    name: str
-    extension: str
-    write: Callable[[nx.MultiDiGraph], str]
 
 
 def _text(value: Any) -> Any:
@@ -75,21 +67,25 @@ def _html(graph: nx.MultiDiGraph) -> str:
     return render_html(graph)
 
 
-GRAPH_FORMATS: dict[str, GraphFormat] = {
-    f.name: f
-    for f in (
-        GraphFormat("html", ".html", _html),
-        GraphFormat("graphml", ".graphml", _graphml),
-        GraphFormat("gexf", ".gexf", _gexf),
-        GraphFormat("json", ".json", _node_link),
-    )
+WRITERS: dict[str, Callable[[nx.MultiDiGraph], str]] = {
+    "html": _html,
+    "graphml": _graphml,
+    "gexf": _gexf,
+    "node-link": _node_link,
 }
-"""Every value ``cspo-graph graph --format`` accepts."""
+"""The writer of each view format (:data:`cspo_graph.rdf.formats.Carries.VIEW`)."""
 
 
-def format_for(name: str | None, path: str | None) -> GraphFormat:
-    """The format named, else the one the output file's extension names, else html."""
+def write(graph: nx.MultiDiGraph, fmt: Format) -> str:
+    """The text of a view in ``fmt``."""
+    return WRITERS[fmt.name](graph)
+
+
+def format_for(name: str | None, path: str | None) -> Format:
+    """The view format named, else the one the output file's extension names, else html."""
     if name:
-        return GRAPH_FORMATS[name.lower()]
-    suffix = Path(path).suffix.lower() if path else ""
-    return next((f for f in GRAPH_FORMATS.values() if f.extension == suffix), GRAPH_FORMATS["html"])
+        return named(name, Carries.VIEW)
+    try:
+        return for_path(path or "", Carries.VIEW)
+    except InputError:
+        return FORMATS["html"]

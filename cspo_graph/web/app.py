@@ -1,11 +1,13 @@
-"""The local SPARQL endpoint and web page behind ``cspo-graph serve``.
+"""The app behind ``cspo-graph serve``: its routes, and the checks every request goes through.
 
-Routes:
+The SPARQL Protocol's parameters are read by :mod:`cspo_graph.web.protocol`, the result
+format chosen by :mod:`cspo_graph.web.negotiation` and the socket served by
+:mod:`cspo_graph.web.server`. Routes:
 
 - ``/sparql``: a read-only SPARQL 1.1 Protocol endpoint (GET ``?query=``, POST a
   ``query=`` form or an ``application/sparql-query`` body); the result format is
   negotiated from the Accept header (or named by ``?format=``) and written by
-  :func:`cspo_graph.formats.render`, so the endpoint and the CLI answer alike;
+  :func:`cspo_graph.query.render.render`, so the endpoint and the CLI answer alike;
 - ``/queries`` (the library as JSON) and ``/queries/NAME`` (run a library query by
   name; other URL parameters bind its variables, typed as ``--param`` values);
 - ``/graph/views`` (the graph views of :mod:`cspo_graph.views.catalog`) and ``/graph``
@@ -15,11 +17,12 @@ Routes:
   its assets by this app alone (vis-network is pyvis's copy, as in ``cspo-graph
   graph``): no CDN, so it works with no network.
 
-Every query goes through :func:`cspo_graph.query.sparql.run_query`, which refuses
-updates and SERVICE. Each request's work (query, rendering, view building) runs
-in a worker thread under :func:`cspo_graph.runtime.deadline.call_with_deadline`: a forked
-child that is killed at the time limit (HTTP 503), so a runaway query stops and
-the server keeps serving. Requests are bounded (body and URL size, concurrent work).
+Every query goes through the engine (:func:`cspo_graph.query.engines.open_engine`),
+which refuses updates and SERVICE and evaluates each query in a network-isolated
+worker process of its pool, killed at the time limit (HTTP 503) and replaced, so a
+runaway query stops and the server keeps serving. Requests are bounded (body and URL
+size, concurrent work), and must name this server's host (a page elsewhere cannot
+reach it through DNS rebinding).
 
 Why Starlette on uvicorn for the HTTP layer:
 
@@ -41,18 +44,16 @@ Why Starlette on uvicorn for the HTTP layer:
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
-from starlette.datastructures import MultiDict
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -60,16 +61,18 @@ from starlette.staticfiles import StaticFiles
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
+from cspo_graph.query.engines import Engine
+from cspo_graph.query.engines import Request as EngineRequest
+from cspo_graph.query.engines.memory import RdflibEngine
 from cspo_graph.query.library import NamedQuery, query_library
 from cspo_graph.query.params import parse_term
-from cspo_graph.query.render import OUTPUT_FORMATS, media_type, render
-from cspo_graph.query.results import QueryResult, Term, term_to_rdflib
-from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused, run_query
-from cspo_graph.runtime.deadline import call_with_deadline
+from cspo_graph.query.render import media_type, render
+from cspo_graph.query.results import Term
+from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
 from cspo_graph.web.negotiation import NotAcceptable, choose_format
+from cspo_graph.web.protocol import QueryOperation, query_operation, read_parameters
 
 if TYPE_CHECKING:
-    import rdflib
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from cspo_graph.views.catalog import View
@@ -116,8 +119,13 @@ class Limits:
     """Bytes in the URL's query string (414 beyond)."""
     timeout: float | None = 30.0
     """Seconds a query may run, results written included (503 beyond)."""
-    workers: int = 4
-    """Queries evaluated at once; more wait their turn."""
+    workers: int = 8
+    """Requests worked on at once (each query in its own worker process); more wait their turn."""
+
+    @property
+    def max_request_head(self) -> int:
+        """Bytes in a request line and headers (a URL at its limit fits, twice over for escapes)."""
+        return 2 * self.max_url_query + (16 << 10)
 
 
 class SecurityHeaders:
@@ -133,6 +141,30 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class HostCheck:
+    """ASGI middleware refusing (400) requests whose Host header names none of ``allowed``.
+
+    A Host may carry a port, and an IPv6 address stands in brackets (``[::1]:8000``).
+    """
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {host.lower() for host in allowed}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "*" not in self.allowed and not self.accepts(Headers(scope=scope).get("host")):
+            await PlainTextResponse("Invalid host header\n", status_code=400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def accepts(self, header: str | None) -> bool:
+        try:
+            host = urlsplit(f"//{header}").hostname
+        except ValueError:
+            return False
+        return host is not None and host in self.allowed
 
 
 def error_status(exc: Exception) -> int:
@@ -158,103 +190,60 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"unexpected {type(exc).__name__}: {exc}\n", status_code=500)
 
 
-@dataclass(frozen=True)
-class Data:
-    """What the server answers from: the data loaded in memory, or an on-disk store (``cspo-graph load``)."""
-
-    dataset: rdflib.Graph | None = None
-    store: Path | None = None
-
-    def query(self, text: str, params: dict[str, Term], source: str) -> QueryResult:
-        """Run a read-only query (updates and SERVICE refused) with typed bindings."""
-        if self.store is not None:
-            from cspo_graph.stores.local import query_store
-
-            return query_store(self.store, text, params=params, source=source)
-        bindings = {name: term_to_rdflib(term) for name, term in params.items()}
-        return run_query(self.dataset, text, params=bindings, source=source)
-
-    def in_memory(self) -> rdflib.Graph:
-        """The in-memory dataset, which the graph views need."""
-        if self.dataset is None:
-            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
-        return self.dataset
-
-
 class Endpoint:
-    """The SPARQL answering part of the app: the data, the library, the limits."""
+    """The SPARQL answering part of the app: the engine, the library, the limits."""
 
-    def __init__(self, data: Data, limits: Limits) -> None:
+    def __init__(self, engine: Engine, limits: Limits) -> None:
         import anyio
 
-        self.data = data
+        self.engine = engine
         self.limits = limits
         self.library: dict[str, NamedQuery] = {q.name: q for q in query_library()}
         self._workers = anyio.CapacityLimiter(limits.workers)
 
     async def answer(
         self,
-        text: str,
+        operation: QueryOperation,
         *,
         accept: str | None,
-        fmt: str | None,
         params: dict[str, Term] | None = None,
         source: str = "query",
     ) -> Response:
-        """Run ``text`` in a worker thread and write the result in the requested format."""
-        if fmt is not None and fmt.lower() not in OUTPUT_FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; known: {', '.join(OUTPUT_FORMATS)}")
+        """Run the query in a worker and write its result in the format the request asks for."""
 
         def work() -> tuple[str, str]:
-            result = self.data.query(text, params or {}, source)
-            chosen = fmt.lower() if fmt else choose_format(accept, result.kind)
+            result = self.engine.query(self.request(operation, params or {}, source))
+            chosen = choose_format(accept, result.kind, operation.formats)
             return render(result, chosen), media_type(result.kind, chosen)
 
         body, media = await self.bounded(work, source)
         return Response(body, media_type=media, headers={"vary": "Accept"})
 
+    def request(self, operation: QueryOperation, bindings: dict[str, Term], source: str) -> EngineRequest:
+        """What the engine is asked: the query with its bindings, dataset and time limit."""
+        return EngineRequest(
+            operation.query,
+            source,
+            bindings,
+            timeout=self.limits.timeout,
+            default_graphs=operation.default_graphs,
+            named_graphs=operation.named_graphs,
+        )
+
     async def bounded(self, work: Callable[[], Any], what: str) -> Any:
-        """``work()`` in a worker thread, stopped at the time limit (:class:`QueryTimeout`)."""
+        """``work()`` in a thread; its queries run in the engine's workers, stopped at the time limit."""
         from anyio import to_thread
 
-        return await to_thread.run_sync(
-            lambda: call_with_deadline(work, self.limits.timeout, what=what), limiter=self._workers
-        )
+        return await to_thread.run_sync(work, limiter=self._workers)
+
+    async def parameters(self, request: Request) -> Any:
+        """The request's parameters, within the size limits."""
+        return await read_parameters(request, max_url_query=self.limits.max_url_query, max_body=self.limits.max_body)
 
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol query operation."""
-        params = await self.protocol_params(request)
-        if "update" in params:
-            raise ReadOnlyError("update")
-        for name in ("default-graph-uri", "named-graph-uri"):
-            if name in params:
-                raise UsageError(f"{name} is not supported here; name graphs with FROM / FROM NAMED")
-        texts = params.getlist("query")
-        if len(texts) != 1:
-            raise UsageError("give exactly one query: a 'query' parameter or an application/sparql-query body")
-        return await self.answer(texts[0], accept=request.headers.get("accept"), fmt=params.get("format"))
-
-    async def protocol_params(self, request: Request) -> MultiDict:
-        """The request's parameters: the URL's, plus a form or a query body for POST."""
-        if len(request.url.query.encode()) > self.limits.max_url_query:
-            raise HTTPException(414, f"the URL's query string is over {self.limits.max_url_query} bytes")
-        items = list(request.query_params.multi_items())
-        if request.method == "POST":
-            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = (await read_body(request, self.limits.max_body)).decode("utf-8", errors="replace")
-            if content_type == "application/x-www-form-urlencoded":
-                items += parse_qsl(body, keep_blank_values=True)
-            elif content_type == "application/sparql-query":
-                items.append(("query", body))
-            elif content_type == "application/sparql-update":
-                raise ReadOnlyError("update")
-            else:
-                raise HTTPException(
-                    415,
-                    f"unsupported content type {content_type or '(none)'!r}: POST a query as "
-                    "application/x-www-form-urlencoded (query=...) or as application/sparql-query",
-                )
-        return MultiDict(items)
+        operation = query_operation(await self.parameters(request))
+        return await self.answer(operation, accept=request.headers.get("accept"))
 
     async def list_queries(self, request: Request) -> Response:
         """``/queries``: the query library."""
@@ -285,9 +274,8 @@ class Endpoint:
             if key != "format"
         }
         return await self.answer(
-            named.text,
+            QueryOperation(named.text, formats=tuple(request.query_params.getlist("format"))),
             accept=request.headers.get("accept"),
-            fmt=request.query_params.get("format"),
             params=bindings,
             source=f"queries/{name}.rq",
         )
@@ -296,44 +284,32 @@ class Endpoint:
         """``/graph/views``: the graph views the page offers (none when answering from a store)."""
         from cspo_graph.views.catalog import VIEWS
 
-        views = VIEWS.values() if self.data.dataset is not None else []
+        views = VIEWS.values() if isinstance(self.engine, RdflibEngine) else []
         return JSONResponse([{"name": v.name, "title": v.title, "description": v.description} for v in views])
 
     async def graph(self, request: Request) -> Response:
         """``/graph?view=NAME`` or ``/graph`` with a CONSTRUCT ``query=``: what the page's graph draws."""
         from cspo_graph.views.catalog import View, view_named
 
-        params = await self.protocol_params(request)
+        params = await self.parameters(request)
         texts, names = params.getlist("query"), params.getlist("view")
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
         view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
-        dataset = self.data.in_memory()
-        return JSONResponse(await self.bounded(lambda: draw(dataset, view), view.source))
+        engine = self.engine
+        if not isinstance(engine, RdflibEngine):
+            raise HTTPException(501, "graph views need the data in memory: serve with --data, not --store")
+        timeout = self.limits.timeout
+        return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))
 
 
-def draw(dataset: rdflib.Graph, view: View) -> dict[str, Any]:
+def draw(engine: RdflibEngine, view: View, timeout: float | None) -> dict[str, Any]:
     """A view's nodes, edges and legend, with its title and description."""
     from cspo_graph.views.catalog import build
     from cspo_graph.views.html import page_data
 
-    graph = build(dataset, view)
+    graph = build(engine, view, timeout=timeout)
     return {"title": view.title, "description": view.description, **page_data(graph)}
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it is known to exceed ``limit`` bytes."""
-    too_large = HTTPException(413, f"the request body is over {limit} bytes")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _file(path: Path) -> Callable[[Request], Awaitable[Response]]:
@@ -365,10 +341,10 @@ async def _prefixes(request: Request) -> Response:
     return JSONResponse(resources.PREFIXES)
 
 
-def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
-    """The ASGI app serving ``data``; requests must name ``host`` (or a loopback name)."""
-    endpoint = Endpoint(data, limits or Limits())
-    allowed = ["*"] if host in ("0.0.0.0", "::", "") else [*LOOPBACK_HOSTS, host]
+def create_app(engine: Engine, *, limits: Limits | None = None, host: str = "127.0.0.1") -> Starlette:
+    """The ASGI app answering from ``engine``; requests must name ``host`` (or a loopback name)."""
+    endpoint = Endpoint(engine, limits or Limits())
+    allowed = ("*",) if host in ("0.0.0.0", "::", "") else (*LOOPBACK_HOSTS, host)
     routes = [
         Route("/", _file(WEB / "index.html")),
         Route("/sparql", endpoint.sparql, methods=["GET", "POST"]),
@@ -382,37 +358,6 @@ def create_app(data: Data, *, limits: Limits | None = None, host: str = "127.0.0
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(TrustedHostMiddleware, allowed_hosts=allowed)],
+        middleware=[Middleware(SecurityHeaders), Middleware(HostCheck, allowed=allowed)],
         exception_handlers={CspoError: _library_error, HTTPException: _http_error, Exception: _unexpected_error},
     )
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on ``host:port`` (port 0: a free one)."""
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        return socket.create_server((host, port), family=family)
-    except OSError as exc:
-        raise CspoError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-
-
-def url_of(sock: socket.socket) -> str:
-    """The http URL a listening socket answers on."""
-    host, port = sock.getsockname()[:2]
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}/"
-
-
-def serve(app: Starlette, sock: socket.socket, limits: Limits) -> None:
-    """Serve ``app`` on ``sock`` until interrupted."""
-    import uvicorn
-
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        lifespan="off",
-        server_header=False,
-        limit_concurrency=64,
-        timeout_keep_alive=5,
-        h11_max_incomplete_event_size=2 * limits.max_url_query + (16 << 10),
-    )
-    uvicorn.Server(config).run(sockets=[sock])

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cspo_graph.query.results import QueryResult, Term
+    from cspo_graph.stores.http import Credentials
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,18 @@ class Request:
     """Seconds the query (with the conversion of its result) may run; ``None``: no limit."""
     allow_service: bool = False
     """Whether SERVICE clauses may reach the network."""
+    default_graphs: tuple[str, ...] = ()
+    """Graph IRIs whose merge is the default graph (the SPARQL 1.1 Protocol's ``default-graph-uri``)."""
+    named_graphs: tuple[str, ...] = ()
+    """Graph IRIs the query's GRAPH sees (the Protocol's ``named-graph-uri``).
+
+    When either is given, the two make the query's dataset and replace its FROM and FROM
+    NAMED, as the Protocol says; a part not given is empty."""
+
+    @property
+    def sets_dataset(self) -> bool:
+        """Whether the request gives the query's dataset (see :attr:`named_graphs`)."""
+        return bool(self.default_graphs or self.named_graphs)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,10 @@ class Source:
     """With ``endpoint``: the default graph IRIs sent with each query."""
     reason: str | None = None
     """``rdfs`` or ``owlrl``: entailments materialized after loading (in-memory engines only)."""
+    credentials: Credentials | None = None
+    """With ``endpoint``: the login (``--user``)."""
+    page_size: int | None = None
+    """With ``endpoint``: fetch a SELECT answer in pages of this many rows (``--page-size``)."""
 
 
 class Engine(ABC):

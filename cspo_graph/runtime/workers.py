@@ -1,0 +1,240 @@
+"""A pool of worker processes that evaluate queries: network-isolated, each stopped at its deadline.
+
+The pool forks one *zygote* when it is made: a single-threaded copy of the caller taken
+right after the data is loaded, so every worker it forks later shares that data
+copy-on-write, however many threads the caller (a server) has started since. A query
+goes to an idle worker over a pipe; the caller waits for the answer up to the deadline
+and, when it passes, kills the worker (nothing keeps running) and forgets it; the next
+query that finds no idle worker has the zygote fork a new one, up to ``max_workers``
+running at once.
+
+Before it evaluates anything, a worker takes the network away from itself
+(:func:`cspo_graph.runtime.sandbox.isolate`), unless the query may reach the network
+(``network=True``, for ``--allow-service``): such workers are kept apart and never
+serve a query that may not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from cspo_graph.errors import CspoError, QueryTimeout
+from cspo_graph.runtime.deadline import check_timeout
+
+
+class WorkerDied(CspoError):
+    """A worker process ended without answering (killed by a signal, or out of memory)."""
+
+
+def _died(what: str, status: int | None) -> WorkerDied:
+    """The one line that says how a worker ended without an answer."""
+    if status is not None and os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+        hint = " (the query is probably nested too deeply or too large)" if name in ("SIGSEGV", "SIGBUS") else ""
+        return WorkerDied(f"{what}: the query process was ended by signal {name}{hint}")
+    code = os.WEXITSTATUS(status) if status is not None and os.WIFEXITED(status) else "unknown"
+    return WorkerDied(f"{what}: the query process ended without an answer (exit code {code})")
+
+
+def _serve(connection: Connection, handler: Callable[[Any], Any], network: bool) -> None:
+    """A worker's life: take the network away, then answer one payload after another until EOF."""
+    failure: BaseException | None = None
+    if not network:
+        from cspo_graph.runtime.sandbox import isolate
+
+        try:
+            isolate()
+        except OSError as exc:
+            failure = CspoError(str(exc))
+    while True:
+        try:
+            payload = connection.recv()
+        except (EOFError, OSError):
+            return
+        if failure is not None:
+            outcome: tuple[str, Any] = ("error", failure)
+        else:
+            try:
+                outcome = ("ok", handler(payload))
+            except BaseException as exc:  # every failure goes back to the caller, which raises it
+                outcome = ("error", exc)
+        try:
+            connection.send(outcome)
+        except Exception as exc:  # the value or the exception could not be pickled
+            connection.send(("error", CspoError(f"the answer could not be sent back ({type(exc).__name__}: {exc})")))
+
+
+def _zygote(control: socket.socket, handler: Callable[[Any], Any]) -> None:
+    """The zygote's loop: fork a worker on request (its end of a new pipe goes to the caller), reap on request."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the caller's to handle
+    while True:
+        try:
+            request = control.recv(64)
+        except OSError:
+            request = b""
+        if not request:
+            os._exit(0)
+        command, _, argument = request.decode("ascii").partition(" ")
+        if command == "fork":
+            ours, theirs = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                ours.close()
+                _serve(Connection(theirs.detach()), handler, network=argument == "network")
+                os._exit(0)
+            theirs.close()
+            socket.send_fds(control, [str(pid).encode("ascii")], [ours.fileno()])
+            ours.close()
+        elif command == "wait":
+            try:
+                _, status = os.waitpid(int(argument), 0)
+            except ChildProcessError:
+                status = -1
+            control.sendall(str(status).encode("ascii"))
+
+
+_LONGEST_WAIT = 24 * 3600.0
+"""The longest single wait (the system's timers overflow past about 24 days)."""
+
+
+def _answered(connection: Connection, seconds: float | None) -> bool:
+    """Whether an answer arrives within ``seconds`` (``None``: wait for it however long it takes)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        left = _LONGEST_WAIT if deadline is None else min(_LONGEST_WAIT, deadline - time.monotonic())
+        if left <= 0:
+            return False
+        if connection.poll(left):
+            return True
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    connection: Connection
+    network: bool
+
+
+class WorkerPool:
+    """Worker processes that run ``handler(payload)`` under a time limit, with no network by default."""
+
+    def __init__(self, handler: Callable[[Any], Any], *, max_workers: int = 1) -> None:
+        self.max_workers = max(1, max_workers)
+        self._idle: list[_Worker] = []
+        self._alive: dict[int, _Worker] = {}
+        self._starting = 0
+        self._lock = threading.Condition()
+        self._zygote_lock = threading.Lock()
+        self._control, theirs = socket.socketpair()
+        zygote = os.fork()
+        if zygote == 0:  # the zygote never returns from here
+            try:
+                self._control.close()
+                _zygote(theirs, handler)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self._finalizer = weakref.finalize(self, _shut, self._control, zygote, self._alive)
+
+    def run(self, payload: Any, *, timeout: float | None, network: bool = False, what: str = "<query>") -> Any:
+        """``handler(payload)`` in a worker; :class:`QueryTimeout` when ``timeout`` seconds pass first."""
+        seconds = check_timeout(timeout)
+        worker = self._acquire(network)
+        try:
+            worker.connection.send(payload)
+            if not _answered(worker.connection, seconds):
+                raise QueryTimeout(f"{what}: the query ran past its time limit of {seconds:g} s and was stopped")
+            try:
+                status, value = worker.connection.recv()
+            except (EOFError, OSError):
+                raise _died(what, self._discard(worker)) from None
+        except BaseException:  # a timeout, a death, an interrupt: the worker is not used again
+            self._discard(worker)
+            self._release(None)
+            raise
+        self._release(worker)
+        if status == "error":
+            raise value
+        return value
+
+    def _acquire(self, network: bool) -> _Worker:
+        """An idle worker of the right kind, or a new one once fewer than ``max_workers`` are alive."""
+        with self._lock:
+            while True:
+                match = next((w for w in self._idle if w.network == network), None)
+                if match is not None:
+                    self._idle.remove(match)
+                    return match
+                if len(self._alive) + self._starting < self.max_workers or self._idle:
+                    break
+                self._lock.wait()
+            full = len(self._alive) + self._starting >= self.max_workers
+            surplus = self._idle.pop() if full else None
+            self._starting += 1
+        try:
+            if surplus is not None:
+                self._discard(surplus)  # an idle worker of the other kind makes room
+            worker = self._fork(network)
+        finally:
+            with self._lock:
+                self._starting -= 1
+        with self._lock:
+            self._alive[worker.pid] = worker
+        return worker
+
+    def _release(self, worker: _Worker | None) -> None:
+        with self._lock:
+            if worker is not None:
+                self._idle.append(worker)
+            self._lock.notify()
+
+    def _fork(self, network: bool) -> _Worker:
+        with self._zygote_lock:  # one conversation with the zygote at a time
+            self._control.sendall(b"fork network" if network else b"fork isolated")
+            message, fds, _, _ = socket.recv_fds(self._control, 64, 1)
+        if not fds:
+            raise CspoError("the query worker could not be started")
+        return _Worker(int(message), Connection(fds[0]), network)
+
+    def _discard(self, worker: _Worker) -> int | None:
+        """Kill a worker (once), close its pipe and have the zygote reap it; its wait status."""
+        with self._lock:
+            if self._alive.pop(worker.pid, None) is None:
+                return None
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker.pid, signal.SIGKILL)
+        worker.connection.close()
+        with self._zygote_lock:
+            try:
+                self._control.sendall(f"wait {worker.pid}".encode("ascii"))
+                status = int(self._control.recv(64))
+            except (OSError, ValueError):
+                return None
+        return None if status < 0 else status
+
+    def close(self) -> None:
+        """Stop every worker and the zygote."""
+        self._finalizer()
+
+
+def _shut(control: socket.socket, zygote: int, alive: dict[int, _Worker]) -> None:
+    for worker in list(alive.values()):
+        if worker.pid > 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid, signal.SIGKILL)
+        worker.connection.close()
+    control.close()  # the zygote sees EOF and exits
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(zygote, 0)
