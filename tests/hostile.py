@@ -27,7 +27,7 @@ cspo:Intruder a cspo:Person ; rdfs:label {_turtle(PERSON)} ; prov:wasDerivedFrom
 cspo:IntruderHolding a cspo:PostHolding ; cspo:holder cspo:Intruder ; cspo:post cspo:SecretaryOfWar ;
     cspo:capacity cspo:Acting ; prov:wasDerivedFrom cspo:HostileSource .
 cspo:IntruderStatement a cspo:Statement ; rdfs:label {_turtle(STATEMENT)} ;
-    cspo:speaker cspo:Intruder ; cspo:quote {_turtle(QUOTE)} ; cspo:atMeeting cspo:ToulouseMeeting ;
+    cspo:speaker cspo:Intruder ; cspo:quote {_turtle(QUOTE)} ; cspo:atMeeting cspo:CSpOMeeting ;
     prov:wasDerivedFrom cspo:HostileSource .
 cspo:HostileSource a cspo:NewsArticle ; rdfs:label "Hostile source" ; dcterms:title {_turtle(SOURCE_TITLE)} .
 """

@@ -12,7 +12,8 @@ import rdflib
 from conftest import require
 from rdflib.compare import isomorphic
 
-from cspo_graph.rdf.export import CONTEXT_FILE, export_dataset, jsonld_context, source_graph_name, union_graph
+from cspo_graph.provenance.sources import SOURCE_GRAPH_BASE
+from cspo_graph.rdf.export import CONTEXT_FILE, export_dataset, jsonld_context, union_graph
 from cspo_graph.rdf.formats import Carries, carrying
 from cspo_graph.rdf.parsing import GRAPH_BASE
 
@@ -20,8 +21,8 @@ CSPO = rdflib.Namespace("https://w3id.org/cspo-graph/ns#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 FORMATS = {f.name: f for f in carrying(Carries.RDF)}
 RAPPER_SYNTAX = {"ttl": "turtle", "nt": "ntriples", "rdfxml": "rdfxml", "nq": "nquads", "trig": "trig"}
-DOW = source_graph_name(str(CSPO.DoWPressRelease))
-DALLAS = source_graph_name(str(CSPO.DallasExpressArticle))
+DOW = SOURCE_GRAPH_BASE + "DoWPressRelease"
+DALLAS = SOURCE_GRAPH_BASE + "DallasExpressArticle"
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +80,14 @@ def test_rapper_validates(name, exported, dataset):
     assert f"Parsing returned {size} triples" in run.stderr
 
 
-def test_quad_formats_hold_ontology_data_links_and_one_graph_per_source(dataset):
+def test_quad_formats_hold_the_graphs_of_the_data_as_loaded(dataset):
     graphs = named_graphs(export_dataset(dataset))
     assert sorted(graphs) == sorted(
-        GRAPH_BASE + n for n in ("ontology", "data", "links", "source/DoWPressRelease", "source/DallasExpressArticle")
+        GRAPH_BASE + n
+        for n in ("ontology", "links", "curation", "sources", "source/DoWPressRelease", "source/DallasExpressArticle")
     )
-    assert len(graphs[GRAPH_BASE + "data"]) == len(dataset.graph(rdflib.URIRef(GRAPH_BASE + "data")))
+    for name, graph in graphs.items():
+        assert isomorphic(graph, dataset.graph(rdflib.URIRef(name))), name
 
 
 def test_a_source_graph_holds_exactly_what_that_source_states(dataset):
@@ -103,15 +106,16 @@ def test_a_source_graph_holds_exactly_what_that_source_states(dataset):
         (dow, CSPO.DoWPressRelease, CSPO.DallasExpressArticle),
         (dallas, CSPO.DallasExpressArticle, CSPO.DoWPressRelease),
     ):
-        assert (CSPO.ToulouseMeeting, PROV.wasDerivedFrom, source) in graph
+        assert (CSPO.CSpOMeeting, PROV.wasDerivedFrom, source) in graph
         assert (None, PROV.wasDerivedFrom, other) not in graph
     # Facts only the article gives (the membership years) are not in the press release's graph.
     assert (CSPO.FranceMembershipPeriod, CSPO.startYear, None) in dallas
     assert (CSPO.FranceMembershipPeriod, None, None) not in dow
-    # Identifiers added for linking are never presented as something a source states.
-    for graph in (dow, dallas, graphs[GRAPH_BASE + "data"]):
+    # Identifiers added for linking and the curators' labels are never presented as something a source states.
+    for graph in (dow, dallas):
         assert (None, rdflib.OWL.sameAs, None) not in graph
         assert (None, CSPO.iso3166Alpha3, None) not in graph
+        assert (CSPO.CSpOMeeting, rdflib.RDFS.label, None) not in graph
 
 
 def test_graph_query_answers_what_a_source_says(exported):
@@ -128,6 +132,7 @@ def test_links_are_marked_as_added_for_linking(dataset):
     assert (
         "None of these statements comes from the source documents" in str(links.value(graph_node, rdflib.RDFS.comment))
         and (graph_node, PROV.wasDerivedFrom, None) not in links
+        and (graph_node, rdflib.RDF.type, CSPO.CurationGraph) in links
     )
     codes = {str(s).rsplit("#", 1)[1]: str(o) for s, o in links.subject_objects(CSPO.iso3166Alpha3)}
     assert codes == {
@@ -154,9 +159,11 @@ def test_jsonld_uses_the_shipped_context_inline(exported):
     document = json.loads(exported["jsonld"].read_text())
     assert CONTEXT_FILE.parent.name == "rdf" and CONTEXT_FILE.is_file()
     assert document["@context"] == jsonld_context()  # embedded, never a URL to fetch
-    data = next(g for g in document["graph"] if g["id"] == GRAPH_BASE + "data")
-    brose = next(node for node in data["graph"] if node["id"] == "cspo:BroseAsActingAssistantSecretary")
+    release = next(g for g in document["graph"] if g["id"] == DOW)
+    brose = next(node for node in release["graph"] if node["id"] == "cspo:BroseAsActingAssistantSecretary")
     assert brose["holder"] == "cspo:RobertBrose" and brose["capacity"] == "cspo:Acting"
+    curation = next(g for g in document["graph"] if g["id"] == GRAPH_BASE + "curation")
+    brose = next(node for node in curation["graph"] if node["id"] == "cspo:BroseAsActingAssistantSecretary")
     assert brose["label"] == "Robert Brose, Acting Assistant Secretary of War for Space Policy"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import csv
 import functools
@@ -21,7 +22,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
-from processes import busy_descendants
+from processes import busy_descendants, descendants
 
 from cspo_graph.cli import main
 from cspo_graph.query.library import query_library
@@ -437,6 +438,31 @@ def test_a_runaway_query_is_stopped_by_the_timeout(server_url):
     assert founders_in(get(server_url, "queries/founders")) == FOUNDERS
 
 
+@pytest.mark.parametrize("where", ["memory", "store"])
+def test_an_ask_is_answered_within_half_a_second_while_four_runaway_queries_run(request, where):
+    url = request.getfixturevalue("server_url" if where == "memory" else "store_server_url")
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        runaways = [pool.submit(get, url, "sparql", query=RUNAWAY) for _ in range(4)]
+        time.sleep(2)  # all four are running
+        assert not any(r.done() for r in runaways)
+        waits = []
+        for _ in range(3):
+            started = time.monotonic()
+            assert get(url, "sparql", "text/csv", query="ASK {}").text == "boolean\r\ntrue\r\n"
+            waits.append(time.monotonic() - started)
+        assert max(waits) < 0.5, waits
+        assert [r.result().status for r in runaways] == [503] * 4
+    assert busy_descendants(SERVER_PIDS[url]) == [], "a runaway query was left running"
+
+
+def test_no_process_is_forked_per_query(server_url):
+    get(server_url, "sparql", query="ASK {}")  # a worker is ready
+    before = set(descendants(SERVER_PIDS[server_url]))
+    for _ in range(20):
+        assert get(server_url, "sparql", "text/csv", query="ASK {}").status == 200
+    assert set(descendants(SERVER_PIDS[server_url])) == before
+
+
 # ---- the page and its assets
 
 
@@ -574,3 +600,62 @@ def test_serve_refuses_data_with_store_and_a_folder_that_is_no_store(cli, tmp_pa
     empty = cli("serve", "--store", str(tmp_path))
     assert empty.exit_code == 1
     assert "not a cspo-graph store" in empty.output
+
+
+# ---- the SPARQL 1.1 Protocol's dataset: default-graph-uri and named-graph-uri
+
+GRAPH = "https://w3id.org/cspo-graph/graph/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+GRAPHS_SEEN = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def answer(url: str, query: str, default: tuple[str, ...] = (), named: tuple[str, ...] = ()) -> list[str]:
+    """The first column of a SELECT over the dataset the protocol parameters give."""
+    fields = [("query", query), *(("default-graph-uri", GRAPH + g) for g in default)]
+    fields += [("named-graph-uri", GRAPH + g) for g in named]
+    reply = request(f"{url}sparql?{urllib.parse.urlencode(fields)}", headers={"Accept": "text/csv"})
+    assert reply.status == 200, reply.text
+    return [line.removeprefix(GRAPH) for line in reply.text.splitlines()[1:]]
+
+
+def in_graph(url: str, *names: str) -> int:
+    union = " UNION ".join(f"{{ GRAPH <{GRAPH}{name}> {{ ?s ?p ?o }} }}" for name in names)
+    return int(answer(url, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {union} }} }}")[0])
+
+
+@pytest.fixture(params=["memory", "store"])
+def any_server_url(request):
+    return request.getfixturevalue("server_url" if request.param == "memory" else "store_server_url")
+
+
+def test_default_graph_uri_makes_the_default_graph(any_server_url):
+    url = any_server_url
+    assert int(answer(url, COUNT, default=("links",))[0]) == in_graph(url, "links") > 0
+    assert int(answer(url, COUNT, default=("links", "ontology"))[0]) == in_graph(url, "links", "ontology")
+    overridden = f"SELECT (COUNT(*) AS ?n) FROM <{GRAPH}ontology> WHERE {{ ?s ?p ?o }}"
+    assert int(answer(url, overridden, default=("links",))[0]) == in_graph(url, "links")
+    assert answer(url, GRAPHS_SEEN, default=("links",)) == []  # no named graph was given
+
+
+def test_named_graph_uri_gives_the_named_graphs_and_an_empty_default_graph(any_server_url):
+    url = any_server_url
+    assert answer(url, GRAPHS_SEEN, named=("links", "ontology")) == ["links", "ontology"]
+    assert answer(url, COUNT, named=("links",)) == ["0"]
+    both = answer(url, GRAPHS_SEEN, default=("ontology",), named=("links",))
+    assert both == ["links"]
+    assert len(answer(url, GRAPHS_SEEN)) > 2  # without them, the query sees the whole dataset
+
+
+def test_a_dataset_iri_that_is_not_one_is_a_bad_request(server_url):
+    reply = get(server_url, "sparql", query="ASK {}", **{"default-graph-uri": "not an iri"})
+    assert reply.status == 400 and "default-graph-uri 'not an iri': expected an absolute IRI" in reply.text
+
+
+def test_the_remote_engine_sends_the_dataset_to_the_endpoint(server_url):
+    from cspo_graph.query.engines import Request, Source, open_engine
+
+    with open_engine(Source(endpoint=server_url + "sparql")) as engine:
+        graphs = engine.query(Request(GRAPHS_SEEN, named_graphs=(GRAPH + "links",)))
+        counted = engine.query(Request(COUNT, default_graphs=(GRAPH + "links",)))
+    assert [row[0].value for row in graphs.rows] == [GRAPH + "links"]
+    assert int(counted.rows[0][0].value) == in_graph(server_url, "links")

@@ -195,33 +195,33 @@ CASES = [
     ),
     (
         ["Meeting", "Meeting-about"],
-        "DELETE WHERE { cspo:ToulouseMeeting schema:about ?a }",
-        {("cspo:ToulouseMeeting", "Meeting-about")},
+        "DELETE WHERE { cspo:CSpOMeeting schema:about ?a }",
+        {("cspo:CSpOMeeting", "Meeting-about")},
     ),
     (
         ["Meeting-hostFacility"],
         'INSERT DATA { cspo:Annex a cspo:Facility ; rdfs:label "Annex"@en ;'
         " prov:wasDerivedFrom cspo:DoWPressRelease . cspo:FrenchSpaceCommand org:hasSite cspo:Annex ."
-        " cspo:ToulouseMeeting cspo:hostFacility cspo:Annex }",
-        {("cspo:ToulouseMeeting", "Meeting-hostFacility")},
+        " cspo:CSpOMeeting cspo:hostFacility cspo:Annex }",
+        {("cspo:CSpOMeeting", "Meeting-hostFacility")},
     ),
     (
         ["Meeting-place"],
         'INSERT DATA { cspo:Elsewhere a cspo:Place ; rdfs:label "Elsewhere"@en ;'
-        " prov:wasDerivedFrom cspo:DoWPressRelease . cspo:ToulouseMeeting cspo:place cspo:Elsewhere }",
-        {("cspo:ToulouseMeeting", "Meeting-place")},
+        " prov:wasDerivedFrom cspo:DoWPressRelease . cspo:CSpOMeeting cspo:place cspo:Elsewhere }",
+        {("cspo:CSpOMeeting", "Meeting-place")},
     ),
     (
         ["Meeting-time"],
         'INSERT DATA { cspo:OtherDay a time:Instant ; rdfs:label "another day"@en ;'
         " prov:wasDerivedFrom cspo:DoWPressRelease ; time:inDateTime cspo:December5YearNotGiven ."
-        " cspo:ToulouseMeeting time:hasTime cspo:OtherDay }",
-        {("cspo:ToulouseMeeting", "Meeting-time")},
+        " cspo:CSpOMeeting time:hasTime cspo:OtherDay }",
+        {("cspo:CSpOMeeting", "Meeting-time")},
     ),
     (
         ["MeetingDay", "MeetingDay-description"],
-        "DELETE WHERE { cspo:ToulouseMeetingDay time:inDateTime ?d }",
-        {("cspo:ToulouseMeetingDay", "MeetingDay-description")},
+        "DELETE WHERE { cspo:CSpOMeetingDay time:inDateTime ?d }",
+        {("cspo:CSpOMeetingDay", "MeetingDay-description")},
     ),
     (
         ["DateDescription", "DateDescription-month"],
@@ -291,7 +291,7 @@ CASES = [
     ),
     (
         ["Statement-noMeeting"],
-        "INSERT DATA { cspo:SaltzmanOnCollaboration cspo:atMeeting cspo:ToulouseMeeting }",
+        "INSERT DATA { cspo:SaltzmanOnCollaboration cspo:atMeeting cspo:CSpOMeeting }",
         {("cspo:SaltzmanOnCollaboration", "Statement-noMeeting")},
     ),
     (

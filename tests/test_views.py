@@ -154,9 +154,9 @@ def test_all_has_every_person_post_organization_nation_and_statement(built, data
     assert {n for n, d in graph.nodes(data=True) if d["family"] in ("Post holding", "Membership")} == set()
     collapsed = {d["via"] for _, _, d in graph.edges(data=True) if "via" in d}
     assert len(collapsed) == 17  # 7 post holdings and 10 memberships, each one labelled edge
-    assert graph.nodes[CSPO + "ToulouseMeeting"]["family"] == "Meeting"
+    assert graph.nodes[CSPO + "CSpOMeeting"]["family"] == "Meeting"
     assert graph.nodes[CSPO + "USSpaceForce"]["kind"] == "Military space organization"
-    assert ["date", "December 5 (year not given)"] in graph.nodes[CSPO + "ToulouseMeeting"]["details"]
+    assert ["date", "December 5 (year not given)"] in graph.nodes[CSPO + "CSpOMeeting"]["details"]
     assert ("Robert Brose", "acting", "Assistant Secretary of War for Space Policy") in labelled_edges(graph)
     assert graph.graph["sources"] == [DALLAS, DOW]
     assert graph.graph["title"] and graph.graph["description"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from cspo_graph.cli.options import data_option, emit, format_choice, rows_format_option
+from cspo_graph.cli.options import data_option, emit, format_choice, quiet_option, rows_format_option
 from cspo_graph.rdf.formats import Carries, names
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def _build(view_name: str | None, query_file: str | None, data: tuple[str, ...])
 @click.command()
 @click.argument("out", metavar="[OUT]", required=False, type=click.Path(dir_okay=False))
 @view_options
+@quiet_option
 @format_choice(
     names(Carries.VIEW),
     None,
@@ -87,8 +88,6 @@ def graph(
     text = write(_build(view_name, query_file, data), chosen)
     target = out or DEFAULT_OUTPUT + chosen.extensions[0]
     emit(text, None if target == "-" else target)
-    if target != "-":
-        click.echo(f"wrote {target}", err=True)
 
 
 @click.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 PROGRESS_FROM = 8 * 1024 * 1024
@@ -42,7 +44,7 @@ def load(files: tuple[str, ...], directory: str) -> None:
     if total < PROGRESS_FROM:
         info = load_files(paths, directory)
     else:
-        with click.progressbar(length=total, label="Loading", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
             info = load_files(paths, directory, progress=bar.update)
     seconds = time.perf_counter() - started
     files, graphs = (

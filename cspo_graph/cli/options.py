@@ -10,6 +10,8 @@ import click
 from cspo_graph.rdf.formats import OUTPUT_FORMATS, Carries, carrying, described
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from cspo_graph.stores.http import Credentials
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -67,14 +69,31 @@ rows_format_option = format_choice(
 """``--format`` for a command whose result is always a table of rows (``queries``, ``analyze``)."""
 
 
-def output_option(command: F) -> F:
-    """``--output FILE``: write there (atomically) instead of standard output."""
+def _remember_quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta["cspo_graph.quiet"] = value
+
+
+def quiet_option(command: F) -> F:
+    """``--quiet``: do not say on stderr which file :func:`emit` wrote."""
     return click.option(
-        "--output",
-        "-o",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to FILE instead of standard output (the file appears whole or not at all).",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_quiet,
+        help="Do not say on stderr which file was written.",
     )(command)
+
+
+def output_option(command: F) -> F:
+    """``--output FILE``: write there (atomically) instead of standard output; with :func:`quiet_option`."""
+    return quiet_option(
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Write to FILE instead of standard output (the file appears whole or not at all).",
+        )(command)
+    )
 
 
 def store_option(command: F) -> F:
@@ -87,12 +106,25 @@ def store_option(command: F) -> F:
     )(command)
 
 
+def library_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion for a QUERY argument: the library's query names (files complete as files)."""
+    from click.shell_completion import CompletionItem
+
+    from cspo_graph.query.library import query_library
+
+    names = [CompletionItem(q.name, help=q.title) for q in query_library() if q.name.startswith(incomplete)]
+    return names or [CompletionItem(incomplete, type="file")]
+
+
 def emit(text: str, output: str | None) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+    """Print ``text``, or write it atomically to ``output`` and say so on stderr (unless ``--quiet``)."""
     if output:
         from cspo_graph.runtime.atomic import write_atomic
 
         write_atomic(output, text)
+        context = click.get_current_context(silent=True)
+        if not (context and context.meta.get("cspo_graph.quiet")):
+            click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
 

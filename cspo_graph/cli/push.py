@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -117,8 +118,8 @@ def push(
         )
     targets = graphs_to_push(load(data), graph)
     total = sum(len(triples) for triples in targets.values())
-    stderr = click.get_text_stream("stderr")
-    with click.progressbar(length=total, label="Pushing triples", file=stderr, hidden=not stderr.isatty()) as bar:
+    silent = not sys.stderr.isatty()  # a bar only for a person watching a terminal
+    with click.progressbar(length=total, label="Pushing triples", file=sys.stderr, hidden=silent) as bar:
         report = push_graphs(
             targets,
             Endpoints(endpoint, query_url, update_endpoint),

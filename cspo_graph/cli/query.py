@@ -12,6 +12,7 @@ from cspo_graph.cli.options import (
     data_option,
     emit,
     format_option,
+    library_names,
     output_option,
     reason_option,
     rows_format_option,
@@ -31,7 +32,7 @@ PARAM_HELP = (
 
 
 @click.command()
-@click.argument("query_ref", metavar="QUERY", required=False)
+@click.argument("query_ref", metavar="QUERY", required=False, shell_complete=library_names)
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text instead of QUERY.")
 @data_option
 @store_option

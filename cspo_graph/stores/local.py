@@ -69,6 +69,7 @@ class StoreInfo:
 def store_info(directory: str | Path) -> StoreInfo:
     """Read a store's manifest; a directory that holds none is not a store."""
     folder = Path(directory)
+    again = f"remove the folder and load the files again (cspo-graph load FILE... --store {folder})"
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -76,10 +77,11 @@ def store_info(directory: str | Path) -> StoreInfo:
             f"not a cspo-graph store (make one with: cspo-graph load FILE... --store {folder})", folder
         ) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"unreadable store manifest: {exc}", folder / MANIFEST) from None
+        reason = exc.strerror if isinstance(exc, OSError) else "not JSON"
+        raise InputError(f"unreadable store manifest ({reason}): {again}", folder / MANIFEST) from None
     if not isinstance(manifest, dict) or manifest.get("layout") != LAYOUT:
         layout = manifest.get("layout") if isinstance(manifest, dict) else None
-        raise InputError(f"store layout {layout!r} is not {LAYOUT}: load the files again", folder)
+        raise InputError(f"store layout {layout!r} is not {LAYOUT}: {again}", folder)
     try:
         info = StoreInfo(
             folder,
@@ -89,11 +91,9 @@ def store_info(directory: str | Path) -> StoreInfo:
             bool(manifest["union"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(
-            f"corrupt store manifest ({type(exc).__name__}: {exc}): load the files again", folder / MANIFEST
-        ) from None
+        raise InputError(f"corrupt store manifest ({type(exc).__name__}: {exc}): {again}", folder / MANIFEST) from None
     if not info.database.is_dir():
-        raise InputError(f"the store's generation {info.generation} is missing: load the files again", folder)
+        raise InputError(f"the store's generation {info.generation} is missing: {again}", folder)
     return info
 
 

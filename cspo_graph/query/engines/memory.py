@@ -92,6 +92,9 @@ class RdflibEngine(Engine):
             from cspo_graph.rdf.reasoning import materialize
 
             materialize(self.dataset, source.reason.lower())
+        from cspo_graph.query.sparql import prepare
+
+        prepare("ASK {}")  # rdflib builds its SPARQL grammar once, here: each worker forked later has it
         self._pool = WorkerPool(self._answer, max_workers=workers)
 
     def _answer(self, request: Request) -> QueryResult:
