@@ -367,3 +367,35 @@ def test_wrong_password_is_never_echoed(virtuoso_server, cli, monkeypatch):
         result = cli(*args)
         assert result.exit_code == 1 and "authentication failed (HTTP 401)" in result.output
         assert "not-the-password" not in result.output
+
+
+def test_progress_bar_on_a_terminal_only(oxigraph_server, tmp_path):
+    """A bar on standard error when it is a terminal (a real pseudo-terminal here); nothing otherwise."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    data = write_triples(tmp_path / "bar.nt", 50)
+    store = Store("oxigraph", oxigraph_server)
+    args = [sys.executable, "-m", "cspo_graph", *store.push("update", "--data", data, "--graph", "urn:x:bar")]
+    args += ["--replace", "--batch-size", "10"]
+    env = {**os.environ, "COLUMNS": "100"}
+    leader, follower = pty.openpty()
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower, env=env) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        output = process.stdout.read().decode() if process.stdout else ""
+    os.close(leader)
+    assert process.returncode == 0 and "urn:x:bar: 50 triples sent, the store holds 50" in output
+    assert b"Pushing triples" in shown and b"100%" in shown
+    quiet = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert quiet.returncode == 0 and quiet.stderr == ""

@@ -38,8 +38,8 @@ def login(monkeypatch):
 
 
 def test_several_default_graphs_break_the_claims_query(store, cli, dataset):
-    """Why docs/stores.md has Virtuoso queried in one graph: with each pushed graph as a default
-    graph (README's old advice), `claims` misses rows."""
+    """Why docs/stores.md has Virtuoso queried through its own default graph (the union of all
+    graphs) and not with one --graph per pushed graph (the README's old advice): `claims` misses rows."""
     result = cli(*store.push("update", "--replace"))
     assert result.exit_code == 0, result.output
     from cspo_graph.rdf.export import export_dataset

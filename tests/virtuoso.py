@@ -14,7 +14,7 @@ refuse a query whose *estimated* cost is above 400 s. On this tiny data its
 estimates are wildly off and change from graph to graph (the meeting query is
 refused in one graph and answered in ms in another with the same triples); the
 Virtuoso maintainers advise commenting it out (openlink/virtuoso-opensource
-issues #535 and #1395), and so does the README.
+issues #535 and #1395), and so does docs/stores.md.
 """
 
 from __future__ import annotations
