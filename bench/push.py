@@ -36,8 +36,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import oxigraph_server  # noqa: E402  (the tests' fixtures, so the stores run as the tests run them)
-import virtuoso  # noqa: E402
+# The tests' fixtures, so that the stores run as the tests run them (tests/ is put on sys.path above,
+# which mypy does not follow):
+import oxigraph_server  # type: ignore[import-not-found]  # noqa: E402
+import virtuoso  # type: ignore[import-not-found]  # noqa: E402
 
 GRAPH = "https://example.org/bench/push"
 HEADING = "## Push into triple stores (bench/push.py)"

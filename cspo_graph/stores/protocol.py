@@ -79,8 +79,10 @@ def canonical_lexical(value: str, datatype: str | None) -> str:
 def term_from_json(binding: Mapping[str, str]) -> Term:
     """A term of the SPARQL 1.1 JSON results format (``typed-literal`` included, as Virtuoso sends)."""
     kind, value = binding["type"], binding["value"]
-    if kind in ("uri", "bnode"):
-        return Term(kind, value)
+    if kind == "uri":
+        return Term("uri", value)
+    if kind == "bnode":
+        return Term("bnode", value)
     lang = binding.get("xml:lang")
     datatype = None if lang or binding.get("datatype") == XSD + "string" else binding.get("datatype")
     return Term("literal", canonical_lexical(value, datatype), datatype, lang)
