@@ -235,7 +235,6 @@ class PushReport:
     sent: dict[str, int] = field(default_factory=dict)
     before: dict[str, int] = field(default_factory=dict)
     counted: dict[str, int] = field(default_factory=dict)
-    staged: bool = False
 
 
 def _listing(graphs: Iterable[str]) -> str:
@@ -266,7 +265,7 @@ class Push:
         self.batch_size = batch_size
         self.progress = progress
         self.repair = repair
-        self.report = PushReport({g: len(t) for g, t in targets.items()}, staged=endpoints.update is not None)
+        self.report = PushReport({g: len(t) for g, t in targets.items()})
 
     def preflight(self) -> None:
         """Count every target graph (proving the query endpoint answers); refuse to copy blank nodes."""
