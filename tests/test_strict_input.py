@@ -284,3 +284,17 @@ def test_standard_output_closed_by_its_reader_is_a_quiet_exit():
     process = subprocess.run(command, stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120)
     os.close(writer)
     assert (process.returncode, process.stderr) == (1, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--host", "999.1.1.1"], "--host '999.1.1.1': give an IP address of this machine"),
+        (["serve", "--host", "myhost.example"], "--host 'myhost.example': give an IP address of this machine"),
+        (["query", "-e", "ASK {}", "--endpoint", "http://[::1"], "--endpoint 'http://[::1': not a URL"),
+    ],
+)
+def test_addresses_that_are_not_one_are_usage_errors(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {message}") and len(result.output.splitlines()) == 1

@@ -35,6 +35,10 @@ _AGGREGATE_RESULT = "__agg_"
 """rdflib names the value of an aggregate (and the SAMPLE of a grouped variable) ``__agg_N__``."""
 
 
+_MODIFIERS = frozenset({"Distinct", "Reduced", "Slice", "OrderBy"})
+"""Solution modifiers that stand between a query and its own projection (still the top level)."""
+
+
 def _table(row: Mapping[Variable, Any]) -> Any:
     from rdflib.plugins.sparql.algebra import ToMultiSet, Values
 
@@ -68,7 +72,7 @@ def _bind(node: Any, row: Mapping[Variable, Any], top: bool = False) -> Any:
         raise _refuse(next(v for r in node.res for v in r if v in row), "VALUES")
     for key, value in list(node.items()):
         if key != "_vars" and isinstance(value, CompValue | list):
-            node[key] = _bind(value, row, top=top and name.endswith("Query"))
+            node[key] = _bind(value, row, top=top and (name.endswith("Query") or name in _MODIFIERS))
             if key in node.__dict__:  # EXISTS keeps its pattern as an attribute too (see sparql.prepare)
                 node.__dict__[key] = node[key]
     if not row:

@@ -142,7 +142,7 @@ def _graph(result: QueryResult, fmt: Format) -> str:
     for s, p, o in result.triples:
         graph.add((term_to_rdflib(s), term_to_rdflib(p), term_to_rdflib(o)))
     try:
-        return graph.serialize(format=fmt.rdflib)
+        return graph.serialize(format=fmt.serializer)
     except RecursionError:
         raise CspoError(f"the result is nested too deeply to write as {fmt.title}; --format nt writes it") from None
 

@@ -69,7 +69,7 @@ def serialize(dataset: rdflib.Dataset, fmt: Format) -> str:
     """The text of ``dataset`` in ``fmt``: named graphs for quad formats, the union otherwise."""
     target = export_dataset(dataset) if fmt.quads else union_graph(dataset)
     options = _SERIALIZER_OPTIONS.get(fmt.name, dict)()
-    text = target.serialize(format=fmt.rdflib, **options)
+    text = target.serialize(format=fmt.serializer, **options)
     if fmt.name in ("nt", "nq"):
         text = "".join(sorted(line for line in text.splitlines(keepends=True) if line.strip()))
     return text

@@ -77,6 +77,13 @@ class Format:
         """Whether it is XML (read only after the XML checks of :mod:`cspo_graph.rdf.parsing`)."""
         return self.media_type.endswith("xml")
 
+    @property
+    def serializer(self) -> str:
+        """rdflib's name for it (RDF formats only)."""
+        if self.rdflib is None:
+            raise UsageError(f"{self.name} is not an RDF format rdflib writes")
+        return self.rdflib
+
     def oxigraph_format(self) -> pyoxigraph.RdfFormat:
         """The pyoxigraph format that parses it."""
         import pyoxigraph

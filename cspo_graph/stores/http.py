@@ -52,6 +52,8 @@ class Credentials:
 
 def check_url(url: str, option: str = "--endpoint") -> str:
     """``url`` if it is an http(s) URL without a user name or password in it, else a usage error."""
+    import httpx
+
     if _USERINFO.match(url):
         # Never repeat the URL: its user part may hold a password.
         raise UsageError(
@@ -60,6 +62,10 @@ def check_url(url: str, option: str = "--endpoint") -> str:
         )
     if not _URL.match(url):
         raise UsageError(f"{option} {url!r}: expected an http:// or https:// URL")
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"{option} {url!r}: not a URL ({exc})") from None
     return url
 
 

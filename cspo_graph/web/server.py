@@ -11,13 +11,14 @@ are open, idle ones included): the work they ask for is what is bounded
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from typing import TYPE_CHECKING
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from cspo_graph.errors import CspoError
+from cspo_graph.errors import CspoError, UsageError
 
 if TYPE_CHECKING:
     import asyncio
@@ -56,8 +57,20 @@ class Connection(H11Protocol):
             )
 
 
+LOCAL_NAMES = ("localhost",)
+"""Host names ``--host`` takes besides IP addresses (a name to look up would need DNS)."""
+
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free one)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if host not in LOCAL_NAMES:
+            raise UsageError(
+                f"--host {host!r}: give an IP address of this machine (127.0.0.1, ::1, 0.0.0.0 for every one) "
+                "or localhost"
+            ) from None
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         return socket.create_server((host, port), family=family, backlog=1024)

@@ -64,6 +64,27 @@ def _rejected(store: pyoxigraph.Store, request: Request, error: SyntaxError) -> 
     return InputError(f"SPARQL error: {message}", request.source)
 
 
+def _refuse_service_as_rdflib_does(request: Request) -> None:
+    """Refuse a query in which rdflib reads a SERVICE clause, with the rdflib engine's message.
+
+    Not a safety decision (the worker cannot reach the network, whatever Oxigraph reads):
+    it makes a SERVICE that would fail quietly (SILENT) fail as on the rdflib engine. A
+    text without the letters of the word nor an escape cannot hold SERVICE, and is not
+    parsed twice; a text rdflib cannot read is Oxigraph's to judge.
+    """
+    from cspo_graph.query.sparql import ServiceRefused, prepare
+
+    folded = request.text.casefold()
+    if "service" not in folded and "\\u" not in folded:
+        return
+    try:
+        prepare(request.text, source=request.source)
+    except ServiceRefused:
+        raise
+    except CspoError:
+        return
+
+
 class OxigraphEngine(Engine):
     """Oxigraph over an on-disk store (opened read-only in each worker) or files loaded into memory."""
 
@@ -101,6 +122,8 @@ class OxigraphEngine(Engine):
         from cspo_graph.query.sparql import check_nesting, service_refused
 
         check_nesting(request.text, request.source)
+        if not request.allow_service:
+            _refuse_service_as_rdflib_does(request)
         store = self._opened()
         text = request.text
         if request.bindings:
