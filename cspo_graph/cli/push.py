@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 @click.option(
     "--graph",
     metavar="IRI",
-    help="Push every triple into this one named graph. Default: each graph the export writes under its own "
-    "name (.../graph/ontology, .../graph/data, .../graph/links and one per source).",
+    help="Push every triple into this one named graph. Default: each graph the export writes "
+    "('cspo-graph export -f nq') under its own name.",
 )
 @click.option("--replace", is_flag=True, help="Replace the target graph(s) instead of adding to them.")
 @click.option(
@@ -54,7 +54,14 @@ if TYPE_CHECKING:
     metavar="N",
     help="Triples per request. Default: 10000 with gsp, 1000 with update (measured: docs/benchmarks.md).",
 )
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a request the store has not answered in this long (after retries).",
+)
 @data_option
 def push(
     endpoint: str,
