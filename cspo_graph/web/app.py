@@ -27,7 +27,7 @@ reach it through DNS rebinding).
 Why Starlette on uvicorn for the HTTP layer:
 
 - rdflib-endpoint (FastAPI) was the obvious candidate, but it runs rdflib's
-  ``graph.query`` itself (not our ``run_query``: no SERVICE refusal, no typed
+  ``graph.query`` itself (not our engines: no SERVICE refusal, no typed
   parameters, no shared formats), evaluates queries on the event loop (one slow
   query stalls every other request), has no timeout or size limits, and its page
   loads YASGUI from a CDN, which breaks the offline requirement. It also brings
@@ -39,7 +39,7 @@ Why Starlette on uvicorn for the HTTP layer:
 - Starlette (routing, requests, responses, static files, a host-header guard) and
   uvicorn (an HTTP/1.1 server on h11 with header-size, keep-alive and concurrency
   limits) are small, widely used and well kept, and they leave the SPARQL part
-  to this project's own ``run_query`` and ``render``.
+  to this project's own engines and ``render``.
 """
 
 from __future__ import annotations
