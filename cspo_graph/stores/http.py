@@ -41,6 +41,11 @@ class EndpointError(CspoError):
     """The endpoint could not be reached, refused the credentials or rejected the request."""
 
 
+class NoAnswer(EndpointError):
+    """The request was sent but no whole answer came back (a timeout, or an answer cut short):
+    the store may have carried it out, or may still be carrying it out."""
+
+
 @dataclass(frozen=True)
 class Credentials:
     """A user name and password, sent with HTTP digest or basic authentication."""
@@ -141,11 +146,11 @@ def send(
             response = http.request(method, url, **request)
         except httpx.TimeoutException:
             if last:
-                raise EndpointError(f"{url}: no answer in time ({tries} tries)") from None
+                raise NoAnswer(f"{url}: no answer in time ({tries} tries)") from None
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
             if last:
                 reason = str(exc) or type(exc).__name__
-                raise EndpointError(f"{url}: the answer to {what} was cut short ({tries} tries): {reason}") from None
+                raise NoAnswer(f"{url}: the answer to {what} was cut short ({tries} tries): {reason}") from None
         except httpx.TransportError as exc:
             reason = str(exc) or type(exc).__name__
             raise EndpointError(f"cannot reach {url}: {reason}") from None

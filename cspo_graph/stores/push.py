@@ -169,10 +169,13 @@ class GraphStore(Protocol):
         self._request("DELETE", graph, "the deletion", accept_statuses=(404,))
 
 
-def send_update(session: httpx.Client, url: str, text: str, *, what: str = "the data", retry: bool = True) -> None:
+def send_update(
+    session: httpx.Client, url: str, text: str, *, what: str = "the data", retry: bool = True, **request: Any
+) -> None:
     """POST a SPARQL 1.1 Update request (``application/sparql-update``)."""
     headers = {"Content-Type": "application/sparql-update"}
-    http.send(session, "POST", url, what=what, content=text.encode("utf-8"), headers=headers, retry=retry)
+    content = text.encode("utf-8")
+    http.send(session, "POST", url, what=what, content=content, headers=headers, retry=retry, **request)
 
 
 class SparqlUpdate(Protocol):
@@ -360,8 +363,13 @@ class Push:
             raise PushError(
                 f"{exc}; nothing was switched in: the store's graphs are as they were{self._drop(staging)}"
             ) from None
+        import httpx
+
+        # Sent once, and waited for as long as the store takes (Virtuoso takes minutes to MOVE 1M triples).
+        patient = httpx.Timeout(30.0, read=None, write=None)
         try:
-            send_update(self.http, self.endpoints.update, self._switch(staging), what="the switch", retry=False)
+            switch = self._switch(staging)
+            send_update(self.http, self.endpoints.update, switch, what="the switch", retry=False, timeout=patient)
         except CspoError as exc:
             self._account(exc, staging, expected)
         for graph in self.targets:
@@ -419,12 +427,20 @@ class Push:
         switched = [g for g in self.targets if g not in waiting and counts[g] == expected[g]]
         if len(switched) == len(self.targets):
             return  # the switch went through; only its answer was lost
+        others = [g for g in self.targets if g not in switched]
+        finish = self._switch(waiting, only=others)
+        if isinstance(failure, http.NoAnswer):
+            drops = " ; ".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values())
+            raise PushError(
+                f"{failure}; the switch was sent, so the store may still be carrying it out. Counted now: "
+                f"switched in: {_listing(switched)}; not yet: {_listing(others)} (their new triples wait in "
+                f"{_listing(waiting.values())}). Count again later; to finish, run the update {finish!r} at "
+                f"{self.endpoints.update}; to give up, {drops!r}"
+            ) from None
         if not switched and all(counts[g] == self.report.before[g] for g in self.targets):
             raise PushError(
                 f"{failure}; nothing was switched in: the store's graphs are as they were{self._drop(staging)}"
             ) from None
-        others = [g for g in self.targets if g not in switched]
-        finish = self._switch(waiting, only=others)
         raise PushError(
             f"{failure}; the store is partly updated: complete: {_listing(switched)}; not switched in: "
             f"{_listing(others)} (their new triples wait in {_listing(waiting.values())}). "
