@@ -7,7 +7,9 @@ The proxy forwards each one to the store unchanged, except:
 - ``down_from=N``: request N and every later one are answered 503, not forwarded
   (the store went away);
 - ``cut=N``: request N is forwarded and carried out, but its answer is cut short
-  (the headers promise more body than is sent, then the connection closes).
+  (the headers promise more body than is sent, then the connection closes);
+- ``drop=N``: request N is forwarded, and the client's connection is closed at once,
+  while the store is still working on it (the store's answer is thrown away).
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "cont
 class FaultProxy:
     """A running proxy; ``url`` replaces the store's base URL; ``seen`` counts requests."""
 
-    def __init__(self, target: str, *, fail: int = 0, down_from: int = 0, cut: int = 0) -> None:
+    def __init__(self, target: str, *, fail: int = 0, down_from: int = 0, cut: int = 0, drop: int = 0) -> None:
         proxy = self
         self.target = target
-        self.fail, self.down_from, self.cut = fail, down_from, cut
+        self.fail, self.down_from, self.cut, self.drop = fail, down_from, cut, drop
+        self.dropped: list[threading.Thread] = []
         self.seen = 0
         self.lock = threading.Lock()
         self.forward = FORWARD
@@ -45,6 +48,15 @@ class FaultProxy:
                     self.end_headers()
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+                if number == proxy.drop:
+                    request = (self.command, target + self.path)
+                    send = threading.Thread(
+                        target=proxy.forward.request, args=request, kwargs={"content": body, "headers": headers}
+                    )
+                    send.start()
+                    proxy.dropped.append(send)
+                    self.close_connection = True
+                    return
                 answer = proxy.forward.request(self.command, target + self.path, content=body, headers=headers)
                 self.send_response(answer.status_code)
                 for key, value in answer.headers.items():
@@ -78,5 +90,7 @@ class FaultProxy:
         self.close()
 
     def close(self) -> None:
+        for send in self.dropped:
+            send.join()
         self.server.shutdown()
         self.server.server_close()
