@@ -1,46 +1,266 @@
-"""A second engine: the whole query library on pyoxigraph over the exported data gives rdflib's rows."""
+"""One core: every engine (rdflib, Oxigraph on disk, Oxigraph in memory, a remote endpoint) gives the same answer.
+
+Also the rules every engine keeps the same way: bindings as SEP-0007 substitution, the
+time limit, deep nesting refused with one message, a worker that dies reported in one line.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
 import pytest
 from compare import comparable
+from processes import busy_descendants
 
-from cspo_graph.query.library import query_library
-from cspo_graph.query.results import QueryResult, term_from_oxigraph
-from cspo_graph.query.sparql import run_query
-from cspo_graph.rdf.export import serialize
-from cspo_graph.rdf.formats import FORMATS
-from cspo_graph.rdf.parsing import BUILTIN_GRAPHS
+from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
+from cspo_graph.query.engines import ENGINES, Request, Source, open_engine
+from cspo_graph.query.library import query_library, resolve
+from cspo_graph.query.params import parse_params
+from cspo_graph.query.sparql import MAX_NESTING
+from cspo_graph.stores.local import load_files
 
-QUERIES = {q.name: q for q in query_library()}
-# Turtle holds every triple once in the default graph; N-Quads keeps the named graphs, of
-# which the ontology, data and links graphs together are the data (the per-source graphs
-# repeat data triples, and Oxigraph's union default graph would count them twice).
-EXPORTS = {"ttl": None, "nq": [pyoxigraph.NamedNode(name) for name in BUILTIN_GRAPHS.values()]}
-
-
-@pytest.fixture(scope="module", params=list(EXPORTS))
-def store(request, dataset):
-    """A pyoxigraph store loaded with one export, and the default graph to query."""
-    fmt = FORMATS[request.param]
-    loaded = pyoxigraph.Store()
-    loaded.load(serialize(dataset, fmt).encode("utf-8"), fmt.oxigraph_format())
-    return loaded, EXPORTS[request.param]
+LIBRARY = {q.name: q for q in query_library()}
+REPO = Path(__file__).resolve().parent.parent
+LOCAL = ("rdflib", "oxigraph-store", "oxigraph-memory")
+GROUPED = (
+    "SELECT ?nation (COUNT(*) AS ?n) {?m a cspo:Membership; org:member ?member. ?member rdfs:label ?nation} "
+    "GROUP BY ?nation"
+)
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def oxigraph_result(store: pyoxigraph.Store, text: str, default_graph) -> QueryResult:
-    solutions = store.query(text, default_graph=default_graph)
-    variables = [v.value for v in solutions.variables]
-    rows = [tuple(None if s[v] is None else term_from_oxigraph(s[v]) for v in variables) for s in solutions]
-    return QueryResult("SELECT", variables=variables, rows=rows)
+@pytest.fixture(scope="session")
+def engines(dataset, tmp_path_factory):
+    """Each local engine over the built-in data: name -> engine."""
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    store = tmp_path_factory.mktemp("engines") / "store"
+    load_files(["builtin"], store)
+    opened = {
+        "rdflib": RdflibEngine(Source(), dataset=dataset, workers=2),
+        "oxigraph-store": open_engine(Source(store=store), workers=2),
+        "oxigraph-memory": open_engine(Source(), "oxigraph", workers=2),
+    }
+    yield opened
+    for engine in opened.values():
+        engine.close()
 
 
-@pytest.mark.parametrize("name", sorted(QUERIES))
-def test_library_query_gives_the_same_rows_on_pyoxigraph(name, store, dataset):
-    loaded, default_graph = store
-    text = QUERIES[name].text
-    local = run_query(dataset, text)
-    other = oxigraph_result(loaded, text, default_graph)
-    assert local.rows, f"{name} answers nothing locally: the comparison would prove nothing"
-    assert comparable(other, text) == comparable(local, text)
+def ask(engine, text: str, params: dict | None = None, **options):
+    return engine.query(Request(text, "q.rq", params or {}, timeout=options.pop("timeout", 60), **options))
+
+
+def test_the_registry_names_every_engine():
+    assert set(ENGINES) == {"rdflib", "oxigraph", "remote"}
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+@pytest.mark.parametrize("engine", LOCAL[1:])
+def test_every_library_query_gives_the_same_rows_on_every_engine(engines, engine, name):
+    text = LIBRARY[name].text
+    expected = ask(engines["rdflib"], text)
+    assert expected.rows, f"{name} answers nothing: the comparison would prove nothing"
+    assert comparable(ask(engines[engine], text), text) == comparable(expected, text)
+
+
+@pytest.mark.parametrize("engine", LOCAL)
+def test_the_issue_example_binds_a_grouped_variable_on_every_engine(engines, engine):
+    """Issue 11.1: bound with initBindings (1 row) or a trailing VALUES clause (10 rows) the engines disagreed."""
+    result = ask(engines[engine], GROUPED, parse_params(["member=cspo:UnitedStates"]))
+    assert [(row[0].value, row[1].value) for row in result.rows] == [("United States", "1")]
+
+
+@pytest.mark.parametrize(
+    ("text", "param", "expected"),
+    [
+        # a projected variable keeps its name and its value
+        ("SELECT ?n ?l { ?n a cspo:Nation ; rdfs:label ?l }", "n=cspo:Canada", [("Canada",)]),
+        # bound inside OPTIONAL and FILTER alike
+        ("SELECT ?l { ?n rdfs:label ?l OPTIONAL { ?n a ?t } FILTER(?n = ?x) }", "x=cspo:Canada", [("Canada",)]),
+        # inside EXISTS
+        (
+            "SELECT ?l { ?n a cspo:Nation ; rdfs:label ?l FILTER EXISTS { ?x rdfs:label ?l } }",
+            "x=cspo:Canada",
+            [("Canada",)],
+        ),
+        # a sub-SELECT that does not project ?n has its own ?n: every nation is still counted
+        (
+            "SELECT ?l ?c { ?n a cspo:Nation ; rdfs:label ?l { SELECT (COUNT(?n) AS ?c) { ?n a cspo:Nation } } }",
+            "n=cspo:Canada",
+            [("Canada", "10")],
+        ),
+    ],
+)
+@pytest.mark.parametrize("engine", LOCAL)
+def test_bindings_follow_sep_0007_on_every_engine(engines, engine, text, param, expected):
+    result = ask(engines[engine], text, parse_params([param]))
+    values = [tuple(cell.value for cell in row if cell is not None and cell.kind == "literal") for row in result.rows]
+    assert values == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT ?x { BIND(cspo:Canada AS ?x) }",
+        "SELECT (cspo:Canada AS ?x) {}",
+        "SELECT ?x { VALUES ?x { cspo:Canada } }",
+    ],
+)
+@pytest.mark.parametrize("engine", LOCAL)
+def test_a_query_that_assigns_a_bound_variable_is_refused(engines, engine, text):
+    with pytest.raises(UsageError, match=r"assigns \?x itself"):
+        ask(engines[engine], text, parse_params(["x=cspo:Norway"]))
+
+
+@pytest.mark.parametrize("engine", LOCAL)
+def test_an_unknown_parameter_is_refused_on_every_engine(engines, engine):
+    with pytest.raises(UsageError, match=r"no variable \?zzz"):
+        ask(engines[engine], LIBRARY["founders"].text, parse_params(["zzz=1"]))
+
+
+NESTED = {
+    "5,000 nested groups": "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+    "100,000 nested parentheses": "SELECT * WHERE { FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }",
+    "10,000 UNIONs": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
+    "just over the limit": "SELECT * WHERE " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1),
+}
+
+
+@pytest.mark.parametrize("text", NESTED.values(), ids=NESTED.keys())
+@pytest.mark.parametrize("engine", LOCAL)
+def test_deep_nesting_is_refused_with_one_message_on_every_engine(engines, engine, text):
+    with pytest.raises(InputError, match="nested too deeply") as refused:
+        ask(engines[engine], text)
+    assert str(refused.value).startswith("q.rq: SPARQL error: the query is nested too deeply")
+
+
+@pytest.mark.parametrize("engine", LOCAL)
+def test_nesting_up_to_the_limit_is_answered_on_every_engine(engines, engine):
+    depth = MAX_NESTING - 2
+    text = "SELECT * WHERE " + "{" * depth + " BIND(1 AS ?x) " + "}" * depth
+    assert [row[0].value for row in ask(engines[engine], text).rows] == ["1"]
+
+
+@pytest.mark.parametrize("engine", LOCAL)
+def test_a_runaway_query_is_stopped_and_nothing_keeps_running(engines, engine):
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="time limit of 1 s"):
+        ask(engines[engine], RUNAWAY, timeout=1)
+    assert time.monotonic() - started < 5
+    assert busy_descendants(os.getpid()) == []
+    assert ask(engines[engine], "ASK {}").boolean is True  # a replacement worker answers
+
+
+@pytest.mark.parametrize("engine", LOCAL)
+def test_a_trivial_query_is_answered_quickly_while_four_runaways_run(engine, dataset, tmp_path):
+    """Issue 11.4: four runaway queries made an ASK {} from another client wait 29 s."""
+    from cspo_graph.query.engines.memory import RdflibEngine
+
+    if engine == "rdflib":
+        opened = RdflibEngine(Source(), dataset=dataset, workers=8)
+    elif engine == "oxigraph-store":
+        load_files(["builtin"], tmp_path / "store")
+        opened = open_engine(Source(store=tmp_path / "store"), workers=8)
+    else:
+        opened = open_engine(Source(), "oxigraph", workers=8)
+    with opened:
+        ask(opened, "ASK {}")
+        outcomes: list[BaseException] = []
+
+        def runaway() -> None:
+            try:
+                ask(opened, RUNAWAY, timeout=4)
+            except QueryTimeout as exc:
+                outcomes.append(exc)
+
+        threads = [threading.Thread(target=runaway) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        assert ask(opened, "ASK {}").boolean is True
+        assert time.monotonic() - started < 0.5
+        for thread in threads:
+            thread.join()
+        assert len(outcomes) == 4
+
+
+def test_a_worker_that_dies_by_a_signal_is_reported_in_one_line():
+    from cspo_graph.runtime.workers import WorkerPool
+
+    def crash(_: object) -> None:
+        os.kill(os.getpid(), 11)
+
+    pool = WorkerPool(crash)
+    try:
+        with pytest.raises(CspoError, match=r"^q.rq: the query process was ended by signal SIGSEGV") as died:
+            pool.run(None, timeout=10, what="q.rq")
+        assert "\n" not in str(died.value)
+    finally:
+        pool.close()
+
+
+def test_query_leaves_nothing_in_home_or_cache(tmp_path):
+    home, cache = tmp_path / "home", tmp_path / "cache"
+    home.mkdir()
+    cache.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(cache), "PYTHONPATH": str(REPO)}
+    store = tmp_path / "store"
+    commands = [
+        ["query", "founders"],
+        ["query", "-e", GROUPED, "-p", "member=cspo:UnitedStates", "--engine", "oxigraph"],
+        ["load", "builtin", "--store", str(store)],
+        ["query", "members", "--store", str(store)],
+    ]
+    for command in commands:
+        subprocess.run([sys.executable, "-m", "cspo_graph", *command], env=env, check=True, capture_output=True)
+    assert list(home.iterdir()) == [] and list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [[], ["--engine", "oxigraph"], ["--store"]])
+def test_the_issue_example_through_the_cli(cli, tmp_path, args):
+    if args == ["--store"]:
+        assert cli("load", "builtin", "--store", str(tmp_path / "st")).exit_code == 0
+        args = ["--store", str(tmp_path / "st")]
+    result = cli("query", "-e", GROUPED, "-p", "member=cspo:UnitedStates", "-f", "csv", *args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["nation,n", "United States,1"]
+
+
+def test_param_semantics_are_documented_in_help(cli):
+    text = " ".join(cli("query", "--help").output.split())
+    assert "SEP-0007" in text and "same on every engine" in text
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_the_remote_engine_sends_what_rdflib_checked_and_gets_the_same_rows(server_url, engines, name):
+    """Through a real endpoint (serve): the text sent is the checked algebra written back, prefixes spelled out."""
+    text = LIBRARY[name].text
+    with open_engine(Source(endpoint=server_url + "sparql")) as remote:
+        assert comparable(ask(remote, text), text) == comparable(ask(engines["rdflib"], text), text)
+
+
+def test_the_remote_engine_binds_like_every_engine(server_url):
+    with open_engine(Source(endpoint=server_url + "sparql")) as remote:
+        result = ask(remote, GROUPED, parse_params(["member=cspo:UnitedStates"]))
+    assert [(row[0].value, row[1].value) for row in result.rows] == [("United States", "1")]
+
+
+def test_the_timeout_applies_to_an_endpoint(cli):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+        started = time.monotonic()
+        result = cli("query", "founders", "--endpoint", url, "--timeout", "1")
+    assert result.exit_code != 0
+    assert time.monotonic() - started < 10
+
+
+def test_library_queries_are_resolved():
+    assert resolve("founders").name == "founders"

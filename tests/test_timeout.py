@@ -1,8 +1,8 @@
 """--timeout really stops a runaway query: evaluation, iteration and writing of results alike.
 
-The query runs in a forked child process that is killed when the time is up, so no
-thread keeps burning CPU afterwards, no process is left behind and no output file
-is written.
+The query runs in a worker process (:mod:`cspo_graph.runtime.workers`) that is killed
+when the time is up, so no thread keeps burning CPU afterwards, no process is left
+behind and no output file is written.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import busy_descendants
 
 from cspo_graph.errors import CspoError, QueryTimeout
-from cspo_graph.query.sparql import run_query
 
 LIMIT = "1.5"
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -110,16 +110,28 @@ def test_default_timeout_is_shown_in_help(cli):
     assert "[default: 30; x>=0]" in help_text
 
 
-def test_run_query_contract(dataset):
-    """The library API other commands (serve) rely on: run_query(..., timeout=) and QueryTimeout."""
+def test_engine_contract(engine):
+    """What the server relies on: Request(timeout=) stops the query, raises QueryTimeout, leaves nothing running."""
+    from cspo_graph.query.engines import Request
+
     assert issubclass(QueryTimeout, CspoError)
     text = "SELECT ?n WHERE { ?n a cspo:Nation } ORDER BY ?n"
-    assert run_query(dataset, text, timeout=20).rows == run_query(dataset, text).rows
+    assert engine.query(Request(text, timeout=20)).rows == engine.query(Request(text, timeout=None)).rows
     with pytest.raises(QueryTimeout, match="ran past its time limit of 1 s"):
-        run_query(dataset, CARTESIAN, timeout=1)
-    assert multiprocessing.active_children() == []
+        engine.query(Request(CARTESIAN, timeout=1))
+    assert busy_descendants(os.getpid()) == []
 
 
-def test_errors_in_the_child_come_back_as_they_are(dataset):
+def test_errors_in_the_worker_come_back_as_they_are(engine):
+    from cspo_graph.query.engines import Request
+
     with pytest.raises(CspoError, match=r"<query>:1:\d+: SPARQL syntax error"):
-        run_query(dataset, "SELECT WHERE {", timeout=5)
+        engine.query(Request("SELECT WHERE {", timeout=5))
+
+
+@pytest.mark.parametrize("value", ["3e6", "1e300"])
+def test_a_very_long_limit_is_a_limit_like_any_other(cli, value):
+    """Issue 11.8: --timeout 3e6 overflowed the system's timers ("unexpected OverflowError")."""
+    result = cli("query", "founders", "--timeout", value, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 6

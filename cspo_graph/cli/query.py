@@ -156,9 +156,9 @@ def queries(fmt: str) -> None:
     """
     from cspo_graph.query.library import query_library
     from cspo_graph.query.render import render
-    from cspo_graph.query.results import QueryResult, Term
+    from cspo_graph.query.results import QueryResult, Row, Term
 
-    rows = [
+    rows: list[Row] = [
         (Term("literal", q.name), Term("literal", q.title), Term("literal", q.description)) for q in query_library()
     ]
     result = QueryResult("SELECT", variables=["name", "title", "description"], rows=rows)

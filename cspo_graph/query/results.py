@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import rdflib
@@ -97,12 +97,19 @@ def result_from_rdflib(result: rdflib.query.Result) -> QueryResult:
     """Convert an rdflib query result."""
     if result.type == "ASK":
         return QueryResult("ASK", boolean=bool(result.askAnswer))
+    answers: list[Any] = list(result)  # rows of a SELECT, triples of a CONSTRUCT or DESCRIBE
     if result.type == "SELECT":
         variables = [str(v) for v in result.vars or []]
-        rows = [tuple(term_from_rdflib(value) for value in row) for row in result]
+        rows: list[Row] = [tuple(term_from_rdflib(value) for value in row) for row in answers]
         return QueryResult("SELECT", variables=variables, rows=rows)
-    triples = [tuple(term_from_rdflib(node) for node in triple) for triple in result]
-    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+    triples = [_triple(*(term_from_rdflib(node) for node in triple)) for triple in answers]
+    return QueryResult("CONSTRUCT", triples=triples)
+
+
+def _triple(subject: Term | None, predicate: Term | None, object_: Term | None) -> Triple:
+    """A triple of converted terms (a triple's terms are never unbound)."""
+    assert subject is not None and predicate is not None and object_ is not None
+    return (subject, predicate, object_)
 
 
 def result_from_oxigraph(answer: object) -> QueryResult:
@@ -124,5 +131,6 @@ def result_from_oxigraph(answer: object) -> QueryResult:
     if isinstance(answer, pyoxigraph.QuerySolutions):
         variables = [variable.value for variable in answer.variables]
         return QueryResult("SELECT", variables=variables, rows=[tuple(map(convert, row)) for row in answer])
-    triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]  # type: ignore[attr-defined]
-    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+    assert isinstance(answer, pyoxigraph.QueryTriples)
+    triples = [_triple(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]
+    return QueryResult("CONSTRUCT", triples=triples)

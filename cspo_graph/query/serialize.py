@@ -194,6 +194,14 @@ class _Writer:
 
     def select(self, node: Any, form: str = "SELECT") -> str:
         """A SELECT (or the WHERE part and modifiers of another form) from its modifier chain."""
+        outer = self.aggregates, self.group_keys  # each sub-SELECT numbers its own aggregates from 1
+        self.aggregates, self.group_keys = {}, set()
+        try:
+            return self._select(node, form)
+        finally:
+            self.aggregates, self.group_keys = outer
+
+    def _select(self, node: Any, form: str) -> str:
         limit = offset = ""
         if _name(node) == "Slice":
             if node.length is not None:
@@ -273,6 +281,8 @@ class _Writer:
         if form == "AskQuery":
             return f"ASK{dataset} {self.select(algebra.p, 'ASK')}"
         if form == "ConstructQuery":
+            if algebra.template is None:  # CONSTRUCT WHERE { triples }: the pattern is the template
+                return f"CONSTRUCT{dataset} {self.select(algebra.p, 'CONSTRUCT')}"
             template = " ".join(f"{self.term(s)} {self.term(p)} {self.term(o)} ." for s, p, o in algebra.template)
             return f"CONSTRUCT {{ {template} }}{dataset} {self.select(algebra.p, 'CONSTRUCT')}"
         if form == "DescribeQuery":

@@ -10,7 +10,9 @@ never fetch anything (rdflib's ``SPARQL_LOAD_GRAPHS`` is switched off).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from cspo_graph import resources
@@ -35,12 +37,27 @@ class ServiceRefused(CspoError):
 SERVICE_REFUSED = "SERVICE clauses reach the network and are refused; pass --allow-service to run them"
 """The one message every engine gives when a query tries SERVICE without ``--allow-service``."""
 
-MAX_NESTING = 200
+MAX_NESTING = 100
 """How deeply brackets (``{``, ``(``, ``[``) may nest, and how many UNIONs a query may chain, on every engine.
 
 A resource limit, not a safety decision: below it every engine parses and evaluates the
 query within its stack (rdflib's parser recurses in Python, Oxigraph's in Rust)."""
-MAX_UNIONS = 1000
+MAX_UNIONS = 200
+RECURSION_LIMIT = 10_000
+"""Python's recursion limit while rdflib parses, translates and evaluates a query (rdflib recurses once
+per nesting level in many frames; below :data:`MAX_NESTING` and :data:`MAX_UNIONS` this stays well
+within the C stack, as the tests of deep nesting show)."""
+
+
+@contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Let rdflib recurse as deeply as the nesting limits allow, for the duration of the block."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def check_nesting(text: str, source: str) -> None:
@@ -75,7 +92,7 @@ def service_refused(source: str) -> ServiceRefused:
     return ServiceRefused(f"{source}: {SERVICE_REFUSED}")
 
 
-def _walk(node: Any) -> Iterator[Any]:
+def walk(node: Any) -> Iterator[Any]:
     """Every node of a translated algebra tree (iteratively: a deep tree cannot overflow the stack)."""
     pending = [node]
     while pending:
@@ -89,11 +106,16 @@ def _walk(node: Any) -> Iterator[Any]:
 
 def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) -> Query:
     """Parse and translate a query, refusing updates, deep nesting and (by default) SERVICE."""
+    check_nesting(text, source)
+    with deep_recursion():
+        return _prepare(text, source, allow_service)
+
+
+def _prepare(text: str, source: str, allow_service: bool) -> Query:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    check_nesting(text, source)
     try:
         tree = parseQuery(text)
     except ParseBaseException as exc:
@@ -112,7 +134,8 @@ def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) 
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like
         raise InputError(f"SPARQL error: {exc}", source) from None
     _translate_exists(query.algebra)
-    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(query.algebra)):
+    _join_subqueries_eagerly(query.algebra)
+    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in walk(query.algebra)):
         raise service_refused(source)
     return query
 
@@ -126,7 +149,7 @@ def _translate_exists(algebra: Any) -> None:
     """
     from rdflib.plugins.sparql.algebra import simplify, translateGroupGraphPattern, traverse
 
-    for node in list(_walk(algebra)):
+    for node in list(walk(algebra)):
         if getattr(node, "name", None) in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
             pattern = node.__dict__.pop("graph", None) or node["graph"]
             if pattern.name in ("GroupGraphPatternSub", "SubSelect"):
@@ -136,11 +159,25 @@ def _translate_exists(algebra: Any) -> None:
             )  # evaluation reads the latter
 
 
+def _join_subqueries_eagerly(algebra: Any) -> None:
+    """Make rdflib evaluate a sub-SELECT on its own, as SPARQL's bottom-up semantics say.
+
+    rdflib marks most joins *lazy*: it evaluates the right side once per solution of
+    the left, with that solution's bindings pushed into it. Into a sub-SELECT that
+    changes the answer (``{ ?n a :Nation { SELECT (COUNT(?n) AS ?c) ... } }`` counted one
+    nation, not all of them); such joins are evaluated eagerly instead.
+    """
+    for node in list(walk(algebra)):
+        lazy = getattr(node, "name", None) == "Join" and node.get("lazy") is True
+        if lazy and any(getattr(inner, "name", None) == "Project" for inner in walk(node["p2"])):
+            node["lazy"] = False
+
+
 def query_variables(query: Query) -> set[str]:
     """The names of all variables a translated query mentions."""
     from rdflib.term import Variable
 
-    return {str(node) for node in _walk(query.algebra) if isinstance(node, Variable)}
+    return {str(node) for node in walk(query.algebra) if isinstance(node, Variable)}
 
 
 def check_params(query: Query, params: Mapping[str, object]) -> None:
@@ -165,7 +202,12 @@ def run_query(
     network-isolated worker process).
     """
     from cspo_graph.query.engines.memory import evaluate
-    from cspo_graph.query.results import term_from_rdflib
+    from cspo_graph.query.results import Term, term_from_rdflib
 
-    bindings = {name: term_from_rdflib(value) for name, value in (params or {}).items()}
-    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)  # type: ignore[arg-type]
+    bindings: dict[str, Term] = {}
+    for name, value in (params or {}).items():
+        term = term_from_rdflib(value)
+        if term is None:
+            raise UsageError(f"--param {name}: no value")
+        bindings[name] = term
+    return evaluate(dataset, text, bindings, allow_service=allow_service, source=source)

@@ -10,14 +10,9 @@ import math
 
 from cspo_graph.errors import UsageError
 
-MAX_TIMEOUT = 2_147_483
-"""The longest time limit, in seconds (24 days): the most a wait (``poll``, in milliseconds) can last."""
-
 
 def check_timeout(seconds: float | None) -> float | None:
     """``seconds`` if it is a usable time limit (``None`` for none), else a :class:`UsageError`."""
     if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
         raise UsageError(f"--timeout must be a positive number of seconds (or 0 for no limit), not {seconds!r}")
-    if seconds is not None and seconds > MAX_TIMEOUT:
-        raise UsageError(f"--timeout must be at most {MAX_TIMEOUT} seconds (24 days), not {seconds:g}")
     return seconds

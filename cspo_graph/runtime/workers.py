@@ -31,6 +31,12 @@ from typing import Any
 from cspo_graph.errors import CspoError, QueryTimeout
 from cspo_graph.runtime.deadline import check_timeout
 
+_PR_SET_PDEATHSIG = 1
+Handler = Callable[[Any], Any]
+"""What a worker runs for each payload (its answer, or the exception it raises, goes back)."""
+Warm = Callable[[], None]
+"""What a new worker does before its first payload (open a store, import a parser)."""
+
 
 class WorkerDied(CspoError):
     """A worker process ended without answering (killed by a signal, or out of memory)."""
@@ -47,8 +53,19 @@ def _died(what: str, status: int | None) -> WorkerDied:
     return WorkerDied(f"{what}: the query process ended without an answer (exit code {code})")
 
 
-def _serve(connection: Connection, handler: Callable[[Any], Any], network: bool) -> None:
-    """A worker's life: take the network away, then answer one payload after another until EOF."""
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when the one that forked it ends (nothing outlives the caller)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the parent ended before the request took effect
+        os._exit(1)
+
+
+def _serve(connection: Connection, handler: Handler, network: bool, warm: Warm | None) -> None:
+    """A worker's life: take the network away, warm up, then answer one payload after another until EOF."""
+    _die_with_parent()
     failure: BaseException | None = None
     if not network:
         from cspo_graph.runtime.sandbox import isolate
@@ -57,6 +74,11 @@ def _serve(connection: Connection, handler: Callable[[Any], Any], network: bool)
             isolate()
         except OSError as exc:
             failure = CspoError(str(exc))
+    if failure is None and warm is not None:
+        try:
+            warm()
+        except BaseException as exc:  # reported with the first query
+            failure = exc
     while True:
         try:
             payload = connection.recv()
@@ -75,8 +97,19 @@ def _serve(connection: Connection, handler: Callable[[Any], Any], network: bool)
             connection.send(("error", CspoError(f"the answer could not be sent back ({type(exc).__name__}: {exc})")))
 
 
-def _zygote(control: socket.socket, handler: Callable[[Any], Any]) -> None:
+def _close_all_but(kept: int) -> None:
+    """Close every inherited file but the standard streams and ``kept``: another pool's pipes among them,
+    whose ends must close when their owner closes them, and the caller's listening sockets."""
+    import resource
+
+    highest = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    os.closerange(3, kept)
+    os.closerange(kept + 1, highest if highest != resource.RLIM_INFINITY else 1 << 20)
+
+
+def _zygote(control: socket.socket, handler: Handler, warm: Warm | None) -> None:
     """The zygote's loop: fork a worker on request (its end of a new pipe goes to the caller), reap on request."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the caller's to handle
     while True:
         try:
@@ -92,7 +125,7 @@ def _zygote(control: socket.socket, handler: Callable[[Any], Any]) -> None:
             if pid == 0:
                 control.close()
                 ours.close()
-                _serve(Connection(theirs.detach()), handler, network=argument == "network")
+                _serve(Connection(theirs.detach()), handler, argument == "network", warm)
                 os._exit(0)
             theirs.close()
             socket.send_fds(control, [str(pid).encode("ascii")], [ours.fileno()])
@@ -130,7 +163,11 @@ class _Worker:
 class WorkerPool:
     """Worker processes that run ``handler(payload)`` under a time limit, with no network by default."""
 
-    def __init__(self, handler: Callable[[Any], Any], *, max_workers: int = 1) -> None:
+    def __init__(
+        self, handler: Handler, *, max_workers: int = 1, preload: Warm | None = None, warm: Warm | None = None
+    ) -> None:
+        """``preload`` runs once in the zygote (what every worker inherits: imports, caches),
+        ``warm`` in each worker as it starts (what cannot be inherited: an open database)."""
         self.max_workers = max(1, max_workers)
         self._idle: list[_Worker] = []
         self._alive: dict[int, _Worker] = {}
@@ -141,8 +178,11 @@ class WorkerPool:
         zygote = os.fork()
         if zygote == 0:  # the zygote never returns from here
             try:
-                self._control.close()
-                _zygote(theirs, handler)
+                _close_all_but(theirs.fileno())
+                if preload is not None:
+                    with contextlib.suppress(Exception):  # a worker meets the same failure and reports it
+                        preload()
+                _zygote(theirs, handler, warm)
             finally:
                 os._exit(0)
         theirs.close()
@@ -171,28 +211,54 @@ class WorkerPool:
 
     def _acquire(self, network: bool) -> _Worker:
         """An idle worker of the right kind, or a new one once fewer than ``max_workers`` are alive."""
+        surplus = None
         with self._lock:
             while True:
                 match = next((w for w in self._idle if w.network == network), None)
                 if match is not None:
                     self._idle.remove(match)
-                    return match
+                    break
                 if len(self._alive) + self._starting < self.max_workers or self._idle:
+                    if len(self._alive) + self._starting >= self.max_workers:
+                        surplus = self._idle.pop()  # an idle worker of the other kind makes room
+                    self._starting += 1
                     break
                 self._lock.wait()
-            full = len(self._alive) + self._starting >= self.max_workers
-            surplus = self._idle.pop() if full else None
-            self._starting += 1
-        try:
-            if surplus is not None:
-                self._discard(surplus)  # an idle worker of the other kind makes room
-            worker = self._fork(network)
-        finally:
+        if match is None:
+            try:
+                if surplus is not None:
+                    self._discard(surplus)
+                match = self._fork(network)
+            finally:
+                with self._lock:
+                    self._starting -= 1
             with self._lock:
-                self._starting -= 1
+                self._alive[match.pid] = match
+        self._keep_a_spare(network)
+        return match
+
+    def _keep_a_spare(self, network: bool) -> None:
+        """Fork a warm idle worker in the background, while there is room, so that the next query need not wait."""
         with self._lock:
-            self._alive[worker.pid] = worker
-        return worker
+            spare = any(w.network == network for w in self._idle)
+            if spare or len(self._alive) + self._starting >= self.max_workers:
+                return
+            self._starting += 1
+
+        def fork() -> None:
+            try:
+                worker = self._fork(network)
+            except (OSError, CspoError):
+                return
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            with self._lock:
+                self._alive[worker.pid] = worker
+                self._idle.append(worker)
+                self._lock.notify()
+
+        threading.Thread(target=fork, name="spare worker", daemon=True).start()
 
     def _release(self, worker: _Worker | None) -> None:
         with self._lock:

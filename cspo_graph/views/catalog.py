@@ -155,7 +155,7 @@ def _post_holding(lookup: Lookup, fact: str) -> dict[str, Any]:
 
 def _membership(lookup: Lookup, fact: str) -> dict[str, Any]:
     years = [int(str(year)) for year in lookup.values(fact, "org:memberDuring/cspo:startYear")]
-    founding = any(f.toPython() is True for f in lookup.values(fact, "org:memberDuring/cspo:founding"))
+    founding = any(str(f) in ("true", "1") for f in lookup.values(fact, "org:memberDuring/cspo:founding"))
     label = f"member since {min(years)}" if years else "member"
     values: dict[str, Any] = {"label": label + (" (founding)" if founding else ""), "founding": founding}
     return values | ({"start_year": min(years)} if years else {})

@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from cspo_graph.query.results import QueryResult, Term
@@ -83,7 +83,7 @@ class Engine(ABC):
     def close(self) -> None:
         """Release what the engine holds (worker processes, store handles, HTTP clients)."""
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -20,6 +20,7 @@ from cspo_graph.runtime.workers import WorkerPool
 
 if TYPE_CHECKING:
     import rdflib
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 
 def _refused_socket(exc: BaseException) -> bool:
@@ -45,7 +46,7 @@ def evaluate(
     from rdflib.plugins.sparql.sparql import SPARQLError
 
     from cspo_graph.query.bindings import substitute
-    from cspo_graph.query.sparql import check_params, prepare, service_refused, too_deep
+    from cspo_graph.query.sparql import check_params, deep_recursion, prepare, service_refused, too_deep
 
     query = prepare(text, source=source, allow_service=allow_service)
     check_params(query, bindings)
@@ -54,7 +55,8 @@ def evaluate(
         bound = substitute(query, bindings)
         if graphs is not None:
             bound.algebra["datasetClause"] = _dataset_clause(*graphs)
-        return result_from_rdflib(dataset.query(bound))
+        with deep_recursion():
+            return result_from_rdflib(dataset.query(bound))
     except RecursionError:
         raise too_deep(source) from None
     except OSError as exc:  # only SERVICE reaches for the network, and only when allowed
@@ -68,7 +70,7 @@ def evaluate(
         raise CspoError(f"{source}: rdflib could not evaluate the query ({type(exc).__name__}: {exc})") from None
 
 
-def _dataset_clause(default: tuple[str, ...], named: tuple[str, ...]) -> list[object]:
+def _dataset_clause(default: tuple[str, ...], named: tuple[str, ...]) -> list[CompValue]:
     """rdflib's FROM and FROM NAMED clauses for these graphs (an empty default graph when none is named)."""
     from rdflib import URIRef
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -92,10 +94,11 @@ class RdflibEngine(Engine):
             from cspo_graph.rdf.reasoning import materialize
 
             materialize(self.dataset, source.reason.lower())
-        from cspo_graph.query.sparql import prepare
+        self._pool = WorkerPool(self._answer, max_workers=workers, preload=self._preload)
 
-        prepare("ASK {}")  # rdflib builds its SPARQL grammar once, here: each worker forked later has it
-        self._pool = WorkerPool(self._answer, max_workers=workers)
+    def _preload(self) -> None:
+        """Import (and run once) rdflib's SPARQL parser and evaluator, for every worker to inherit."""
+        evaluate(self.dataset, "ASK { ?s ?p ?o }", {})
 
     def _answer(self, request: Request) -> QueryResult:
         return evaluate(

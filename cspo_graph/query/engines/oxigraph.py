@@ -104,10 +104,10 @@ class OxigraphEngine(Engine):
             self._union = not info.union  # a store of one graph asks Oxigraph for the union (that graph)
         else:
             self._store = load_memory(source.files)
-        self._pool = WorkerPool(self._answer, max_workers=workers)
+        self._pool = WorkerPool(self._answer, max_workers=workers, warm=self._warm)
 
     def _opened(self) -> pyoxigraph.Store:
-        """The store (in a worker, the on-disk one is opened on its first query)."""
+        """The store (in a worker, the on-disk one is opened as the worker starts)."""
         import pyoxigraph
 
         if self._store is None:
@@ -117,6 +117,9 @@ class OxigraphEngine(Engine):
             except OSError as exc:
                 raise InputError(f"cannot open the store: {exc}", self._database) from None
         return self._store
+
+    def _warm(self) -> None:
+        self._opened()
 
     def _answer(self, request: Request) -> QueryResult:
         from cspo_graph.query.sparql import check_nesting, service_refused
@@ -130,17 +133,20 @@ class OxigraphEngine(Engine):
             from cspo_graph.query.serialize import bound_query
 
             text = bound_query(request)
-        dataset = {}
-        if request.sets_dataset:
+        default: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph] | None = None
+        named: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode] | None = None
+        if request.sets_dataset:  # the Protocol's dataset replaces FROM and FROM NAMED, and the union
             import pyoxigraph
 
-            dataset = {
-                "default_graph": [pyoxigraph.NamedNode(iri) for iri in request.default_graphs],
-                "named_graphs": [pyoxigraph.NamedNode(iri) for iri in request.named_graphs],
-            }
+            default = [pyoxigraph.NamedNode(iri) for iri in request.default_graphs]
+            named = [pyoxigraph.NamedNode(iri) for iri in request.named_graphs]
         try:
             answer = store.query(
-                text, use_default_graph_as_union=self._union and not dataset, prefixes=resources.PREFIXES, **dataset
+                text,
+                use_default_graph_as_union=self._union and not request.sets_dataset,
+                prefixes=resources.PREFIXES,
+                default_graph=default,
+                named_graphs=named,
             )
             return result_from_oxigraph(answer)
         except SyntaxError as exc:
