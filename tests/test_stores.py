@@ -132,12 +132,7 @@ def remote(cli, store: Store, *args: str):
     return result_from_json(json.loads(result.output))
 
 
-UNWRITABLE = pytest.mark.xfail(
-    strict=True, reason="engine branch: query/serialize.py cannot write judgements.rq back for an endpoint"
-)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=UNWRITABLE) if n == "judgements" else n for n in QUERIES])
+@pytest.mark.parametrize("name", sorted(QUERIES))
 def test_library_query_through_endpoint_matches_local(name, pushed, cli, dataset):
     text = QUERIES[name].text
     local = run_query(dataset, text)
