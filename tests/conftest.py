@@ -162,3 +162,30 @@ def server_url() -> Iterator[str]:
     """The base URL (http://127.0.0.1:PORT/) of a server on the built-in data, with a short time limit."""
     with serving("--timeout", str(SERVER_TIMEOUT), "--max-body", str(SERVER_MAX_BODY)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """One Virtuoso (Debian's virtuoso-opensource) for the whole session on 127.0.0.1, stopped afterwards."""
+    import virtuoso
+
+    require(
+        virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None,
+        "virtuoso-opensource is not installed",
+    )
+    running = virtuoso.start(tmp_path_factory.mktemp("virtuoso"))
+    yield running
+    virtuoso.stop(running)
+    assert running.process.poll() is not None
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """One Oxigraph server (PyPI's oxigraph, `oxigraph serve`) for the whole session on 127.0.0.1."""
+    import oxigraph_server as oxigraph
+
+    require(oxigraph.BINARY is not None, "the oxigraph command is not installed (pip install oxigraph)")
+    running = oxigraph.start(tmp_path_factory.mktemp("oxigraph"))
+    yield running
+    oxigraph.stop(running)
+    assert running.process.poll() is not None

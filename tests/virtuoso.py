@@ -5,12 +5,16 @@ xa files (and the [TempDatabase] files, which must differ) moved into the folder
 and both ServerPort lines set to ``127.0.0.1:<free port>``; ``virtuoso-t`` runs in
 the foreground in its own process group, which :func:`stop` ends.
 
+One setting is added: ``MaxSortedTopRows = 100000`` in [Parameters] (Debian's
+default of 10,000 refuses ``ORDER BY ... LIMIT n OFFSET k`` once n + k passes it, so
+``query --page-size`` could not page past 10,000 rows; docs/stores.md says so).
+
 One setting is commented out: ``MaxQueryCostEstimationTime``, which makes Virtuoso
 refuse a query whose *estimated* cost is above 400 s. On this tiny data its
 estimates are wildly off and change from graph to graph (the meeting query is
 refused in one graph and answered in ms in another with the same triples); the
 Virtuoso maintainers advise commenting it out (openlink/virtuoso-opensource
-issues #535 and #1395), and so does the README.
+issues #535 and #1395), and so does docs/stores.md.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ DEBIAN_INI = next(
     ),
     None,
 )
+MAX_SORTED_TOP_ROWS = 100_000
 USER = PASSWORD = "dba"
 """The administrator of a fresh Virtuoso database."""
 
@@ -50,6 +55,7 @@ class Virtuoso:
     base: str
     folder: Path
     process: subprocess.Popen
+    sql_port: int = 0
 
     @property
     def sparql(self) -> str:
@@ -92,6 +98,7 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
         ("TempDatabase", "TransactionFile"): folder / "virtuoso-temp.trx",
         ("Parameters", "ServerPort"): f"127.0.0.1:{sql_port}",
         ("HTTPServer", "ServerPort"): f"127.0.0.1:{http_port}",
+        ("Parameters", "DirsAllowed"): f"., {folder}, /usr/share/virtuoso-opensource-7/vad",
     }
     lines, section, seen = [], None, set()
     for line in DEBIAN_INI.read_text().splitlines():
@@ -99,6 +106,8 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
         setting = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
         if header:
             section = header[1]
+            if section == "Parameters":
+                line += f"\nMaxSortedTopRows = {MAX_SORTED_TOP_ROWS}"
         elif setting and (section, setting[1]) in moved:
             key = (section, setting[1])
             line = f"{setting[1]} = {moved[key]}"
@@ -116,8 +125,8 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
 def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
     """Start a server with a fresh database in ``folder``; return once /sparql answers."""
     assert BINARY is not None
-    http_port = free_port()
-    ini = write_ini(folder, free_port(), http_port)
+    http_port, sql_port = free_port(), free_port()
+    ini = write_ini(folder, sql_port, http_port)
     process = subprocess.Popen(
         [BINARY, "+configfile", str(ini), "+foreground"],
         cwd=folder,
@@ -125,7 +134,7 @@ def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    server = Virtuoso(f"http://127.0.0.1:{http_port}", folder, process)
+    server = Virtuoso(f"http://127.0.0.1:{http_port}", folder, process, sql_port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -138,6 +147,21 @@ def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
         time.sleep(0.3)
     stop(server)
     raise RuntimeError(f"Virtuoso did not answer within {timeout} s:\n{server.log()[-3000:]}")
+
+
+ISQL = shutil.which("isql-vt")
+
+
+def isql(server: Virtuoso, sql: str) -> list[str]:
+    """The ``isql-vt`` command line that runs ``sql`` as the administrator."""
+    assert ISQL is not None
+    return [ISQL, f"127.0.0.1:{server.sql_port}", USER, PASSWORD, f"exec={sql}"]
+
+
+def bulk_load_sql(folder: Path, pattern: str, graph: str = "https://w3id.org/cspo-graph/graph/data") -> str:
+    """Virtuoso's bulk loader on the files matching ``pattern`` in ``folder`` (which DirsAllowed must list);
+    ``graph`` is only for triples without one (N-Quads carry their own)."""
+    return f"ld_dir('{folder}', '{pattern}', '{graph}'); rdf_loader_run(); checkpoint;"
 
 
 def stop(server: Virtuoso) -> None:

@@ -12,6 +12,8 @@ from cspo_graph.rdf.formats import OUTPUT_FORMATS, Carries, carrying, described
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
+    from cspo_graph.stores.http import Credentials
+
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -147,3 +149,45 @@ def report_format_option(*choices: str) -> Callable[[F], F]:
         show_default=True,
         help=f"Report format: {', '.join(choices)}.",
     )
+
+
+def credentials_options(command: F) -> F:
+    """``--user NAME`` and ``--auth digest|basic``: log in to an endpoint (the command gets ``credentials``).
+
+    The password is never an argument: it comes from ``$CSPO_GRAPH_PASSWORD`` or a
+    prompt (on standard error, not echoed), and error messages never show it.
+    """
+    import functools
+
+    from cspo_graph.stores.http import PASSWORD_VARIABLE
+
+    @functools.wraps(command)
+    def with_credentials(*args: object, user: str | None, auth: str, **kwargs: object) -> object:
+        return command(*args, credentials=credentials(user, auth), **kwargs)
+
+    with_credentials = click.option(
+        "--auth",
+        type=click.Choice(["digest", "basic"]),
+        default="digest",
+        show_default=True,
+        help="HTTP authentication scheme for --user.",
+    )(with_credentials)
+    return click.option(  # type: ignore[return-value]
+        "--user",
+        metavar="NAME",
+        help=f"Log in as NAME; the password comes from ${PASSWORD_VARIABLE} or a prompt (never an argument).",
+    )(with_credentials)
+
+
+def credentials(user: str | None, auth: str) -> Credentials | None:
+    """The credentials for ``--user``: the password from the environment, else typed at a prompt."""
+    import os
+
+    from cspo_graph.stores.http import PASSWORD_VARIABLE, Credentials
+
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    return Credentials(user, password, auth)  # type: ignore[arg-type]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import os
+import shlex
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from cspo_graph.cli.options import data_option
+from cspo_graph.cli.options import credentials_options, data_option
 
-PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
+if TYPE_CHECKING:
+    from cspo_graph.stores.http import Credentials
 
 
 @click.command()
@@ -22,8 +24,8 @@ PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
 @click.option(
     "--graph",
     metavar="IRI",
-    help="Push every triple into this one named graph. "
-    "Default: each graph under its own name (the ontology, one per source, the curation, sources and links graphs).",
+    help="Push every triple into this one named graph. Default: each graph the export writes "
+    "('cspo-graph export -f nq') under its own name.",
 )
 @click.option("--replace", is_flag=True, help="Replace the target graph(s) instead of adding to them.")
 @click.option(
@@ -31,90 +33,123 @@ PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
     type=click.Choice(["gsp", "update"]),
     default="gsp",
     show_default=True,
-    help="gsp: SPARQL 1.1 Graph Store HTTP Protocol (PUT/POST); update: SPARQL 1.1 Update (INSERT DATA).",
+    help="gsp: SPARQL 1.1 Graph Store HTTP Protocol (POST); update: SPARQL 1.1 Update (INSERT DATA).",
 )
-@click.option(
-    "--user",
-    metavar="NAME",
-    help=f"Log in as NAME; the password comes from ${PASSWORD_VARIABLE} or a prompt.",
-)
-@click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True)
+@credentials_options
 @click.option(
     "--query-endpoint",
     metavar="URL",
-    help="A SPARQL query URL to count the pushed triples with. Default: gsp reads the graph back "
-    "(GET); update asks the --endpoint URL itself.",
+    help="The store's SPARQL query URL, where the triples are counted. Default: the SPARQL Update URL "
+    "(--endpoint with --protocol update, else --update-endpoint), if it answers queries.",
 )
-@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True, metavar="N")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS")
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="With --protocol gsp: the store's SPARQL Update URL, so that the graphs are loaded beside the old ones "
+    "and switched in at once (all or nothing). Without it gsp writes in place.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Triples per request. Default: 10000 with gsp, 1000 with update (measured: docs/benchmarks.md).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a request the store has not answered in this long (after retries).",
+)
 @data_option
 def push(
     endpoint: str,
     graph: str | None,
     replace: bool,
     protocol: str,
-    user: str | None,
-    auth: str,
+    credentials: Credentials | None,
     query_endpoint: str | None,
-    batch_size: int,
+    update_endpoint: str | None,
+    batch_size: int | None,
     timeout: float,
     data: tuple[str, ...],
 ) -> None:
-    """Load the graph into a triple store, then check that the store holds it.
+    """Load the graph into a triple store, all or nothing, then check that the store holds it.
 
     Speaks the W3C protocols, so it works with Virtuoso, Apache Jena Fuseki,
-    GraphDB, Oxigraph server and others. Timeouts and server errors (5xx) are
-    retried; afterwards the triples in each target graph are counted and the
-    command fails if the count is not what was sent. With --replace, pushing
-    twice leaves one copy, blank nodes included.
+    GraphDB, Oxigraph server and others. With a SPARQL Update URL (--protocol
+    update, or --update-endpoint) every graph is loaded into a staging graph and
+    all are switched in by one update (MOVE, or ADD when adding): a failure
+    leaves the store as it was, or says exactly which graphs were switched in.
+    Timeouts and server errors (5xx) are retried with backoff. The triples in
+    each graph are counted with SPARQL COUNT on the query endpoint; the command
+    fails if the count is not what was sent. With --replace, pushing twice
+    leaves one copy, blank nodes included; adding data with blank nodes to a
+    graph that holds blank nodes is refused (it would copy them).
 
     The password is never a command-line argument: set $CSPO_GRAPH_PASSWORD
-    or type it at the prompt.
+    or type it at the prompt. A user name or password in a URL is refused.
 
     \b
     Examples:
-      cspo-graph push --endpoint http://localhost:7878/store --replace
-      cspo-graph push --endpoint http://localhost:3030/cspo/data --replace \\
-          --graph https://w3id.org/cspo-graph/graph/all --user admin --auth basic
+      cspo-graph push --protocol update --endpoint http://localhost:7878/update \\
+          --query-endpoint http://localhost:7878/query --replace
       CSPO_GRAPH_PASSWORD=dba cspo-graph push --user dba --replace \\
-          --endpoint http://localhost:8890/sparql-graph-crud-auth
+          --protocol update --endpoint http://localhost:8890/sparql-auth
+      cspo-graph push --endpoint http://localhost:3030/cspo/data --replace \\
+          --query-endpoint http://localhost:3030/cspo/sparql --user admin --auth basic
     """
+    from cspo_graph.errors import UsageError
     from cspo_graph.rdf.parsing import load
     from cspo_graph.runtime.guard import allow_network
     from cspo_graph.stores import http
-    from cspo_graph.stores.push import graphs_to_push
+    from cspo_graph.stores.push import Endpoints, graphs_to_push
     from cspo_graph.stores.push import push as push_graphs
 
     allow_network()  # --endpoint is required: pushing is reaching the network on purpose
     http.check_url(endpoint)
-    if query_endpoint:
-        http.check_url(query_endpoint, "--query-endpoint")
+    for option, url in (("--query-endpoint", query_endpoint), ("--update-endpoint", update_endpoint)):
+        if url:
+            http.check_url(url, option)
     if graph is not None:
         http.check_iri(graph)
-    credentials = None
-    if user is not None:
-        password = os.environ.get(PASSWORD_VARIABLE)
-        if password is None:
-            password = click.prompt(f"Password for {user}", hide_input=True, err=True)
-        credentials = http.Credentials(user, password, auth)  # type: ignore[arg-type]
+    if protocol == "update":
+        if update_endpoint:
+            raise UsageError("--update-endpoint is for --protocol gsp: with --protocol update, --endpoint is it")
+        update_endpoint = endpoint
+    query_url = query_endpoint or update_endpoint
+    if query_url is None:
+        raise UsageError(
+            "push counts the triples the store holds with SPARQL: give the store's query URL with --query-endpoint"
+        )
     targets = graphs_to_push(load(data), graph)
     total = sum(len(triples) for triples in targets.values())
-    with click.progressbar(
-        length=total,
-        label="Pushing triples",
-        file=sys.stderr,
-        hidden=total <= batch_size,
-    ) as bar:
+    silent = not sys.stderr.isatty()  # a bar only for a person watching a terminal
+    with click.progressbar(length=total, label="Pushing triples", file=sys.stderr, hidden=silent) as bar:
         report = push_graphs(
             targets,
-            endpoint,
+            Endpoints(endpoint, query_url, update_endpoint),
             replace=replace,
             protocol=protocol,
             credentials=credentials,
-            query_url=query_endpoint,
             batch_size=batch_size,
             timeout=timeout,
             progress=bar.update,
+            repair=repair_command(click.get_current_context()),
         )
     for name, sent in report.sent.items():
         click.echo(f"{name}: {sent} triples sent, the store holds {report.counted[name]}")
+
+
+def repair_command(context: click.Context) -> str:
+    """This command line again, from its parsed options (a password is never among them)."""
+    words = ["cspo-graph", context.info_name or "push"]
+    for param in context.command.params:
+        value = context.params.get(param.name or "")
+        if not isinstance(param, click.Option) or value in (None, False, ()) or value == param.default:
+            continue
+        flag = max(param.opts, key=len)
+        for item in value if param.multiple else [value]:
+            words += [flag] if param.is_flag else [flag, str(item)]
+    return shlex.join(words)

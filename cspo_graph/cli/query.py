@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cspo_graph.cli.options import (
+    credentials_options,
     data_option,
     emit,
     format_option,
@@ -16,6 +18,9 @@ from cspo_graph.cli.options import (
     rows_format_option,
     store_option,
 )
+
+if TYPE_CHECKING:
+    from cspo_graph.stores.http import Credentials
 
 PARAM_HELP = (
     'Bind ?NAME to a typed value: <iri>, cspo:Name, "text"@en, "2018"^^xsd:gYear, 42, true. '
@@ -40,6 +45,14 @@ PARAM_HELP = (
 @click.option("--endpoint", metavar="URL", help="Run the query on this remote SPARQL endpoint instead.")
 @click.option(
     "--graph", "graphs", multiple=True, metavar="IRI", help="With --endpoint: the default graph (repeatable)."
+)
+@credentials_options
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --endpoint: fetch the answer of a SELECT query with ORDER BY in pages of N rows (LIMIT/OFFSET), "
+    "for endpoints that cut long answers (an answer cut short is an error either way).",
 )
 @click.option(
     "--engine",
@@ -66,6 +79,8 @@ def query(
     allow_service: bool,
     endpoint: str | None,
     graphs: tuple[str, ...],
+    credentials: Credentials | None,
+    page_size: int | None,
     engine: str | None,
     reason: str | None,
     timeout: float,
@@ -106,8 +121,8 @@ def query(
         assert query_ref is not None
         named = resolve(query_ref)
         text, source = named.text, str(named.path)
-    if graphs and endpoint is None:
-        raise UsageError("--graph needs --endpoint")
+    if (graphs or credentials or page_size) and endpoint is None:
+        raise UsageError("--graph, --user and --page-size need --endpoint")
     if reason and (store is not None or endpoint is not None):
         raise UsageError("--reason works on data in memory, not with --store or --endpoint")
     request = Request(
@@ -121,6 +136,8 @@ def query(
         endpoint=endpoint,
         default_graphs=graphs,
         reason=reason,
+        credentials=credentials,
+        page_size=page_size,
     )
     with open_engine(origin, engine) as answering:
         result = answering.query(request)

@@ -1,13 +1,18 @@
 """HTTP to SPARQL endpoints and graph stores: authentication, retries, one-line errors.
 
-Only the URL the user names is contacted. Timeouts and 5xx answers are retried
-with exponential backoff; everything else that goes wrong becomes a
-:class:`EndpointError` with one line that says what happened.
+Only the URL the user names is contacted. Timeouts, 5xx answers and answers cut
+short are retried with exponential backoff (unless the request must not be sent
+twice); everything else that goes wrong becomes a :class:`EndpointError` with one
+line that says what happened. A URL with a user name or password in it is refused
+(it would sit in the shell history, the process list and error messages): log in
+with ``--user`` and the password from the environment or a prompt.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import ssl
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,15 +27,23 @@ RETRIES = 3
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each further one."""
 DEFAULT_TIMEOUT = 60.0
+PASSWORD_VARIABLE = "CSPO_GRAPH_PASSWORD"
+"""The environment variable a password for ``--user`` is read from (else it is prompted for)."""
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"^https?://[^\s/?#]+", re.I)
+_USERINFO = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?/*[^/?#@]*@")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$")
 
 
 class EndpointError(CspoError):
     """The endpoint could not be reached, refused the credentials or rejected the request."""
+
+
+class NoAnswer(EndpointError):
+    """The request was sent but no whole answer came back (a timeout, or an answer cut short):
+    the store may have carried it out, or may still be carrying it out."""
 
 
 @dataclass(frozen=True)
@@ -43,9 +56,15 @@ class Credentials:
 
 
 def check_url(url: str, option: str = "--endpoint") -> str:
-    """``url`` if it is an http(s) URL, else a usage error."""
+    """``url`` if it is an http(s) URL without a user name or password in it, else a usage error."""
     import httpx
 
+    if _USERINFO.match(url):
+        # Never repeat the URL: its user part may hold a password.
+        raise UsageError(
+            f"{option}: a user name or password in the URL is refused (it would be seen in the process list "
+            f"and the shell history): give --user NAME, and the password in ${PASSWORD_VARIABLE} or at the prompt"
+        )
     if not _URL.match(url):
         raise UsageError(f"{option} {url!r}: expected an http:// or https:// URL")
     try:
@@ -70,7 +89,13 @@ def client(credentials: Credentials | None = None, timeout: float = DEFAULT_TIME
     if credentials is not None:
         scheme = httpx.DigestAuth if credentials.scheme == "digest" else httpx.BasicAuth
         auth = scheme(credentials.user, credentials.password)
-    return httpx.Client(auth=auth, timeout=timeout, trust_env=False, follow_redirects=False)
+    return httpx.Client(auth=auth, timeout=timeout, trust_env=False, follow_redirects=False, verify=_tls())
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The system's certificate store, loaded once per process (it takes about 0.1 s)."""
+    return ssl.create_default_context()
 
 
 def body_summary(response: httpx.Response, limit: int = 300) -> str:
@@ -102,22 +127,30 @@ def send(
     *,
     what: str,
     accept_statuses: tuple[int, ...] = (),
+    retry: bool = True,
     **request: Any,
 ) -> httpx.Response:
-    """Send one request, retrying timeouts and 5xx answers; raise :class:`EndpointError` on failure.
+    """Send one request, retrying timeouts, cut answers and 5xx answers; raise :class:`EndpointError` on failure.
 
     ``what`` names the request in errors ("the data", "the query"); statuses in
     ``accept_statuses`` (such as 404 for a graph that does not exist) are returned.
+    ``retry=False`` sends it once: for a request the store may have carried out
+    although its answer was lost, and that must not run twice.
     """
     import httpx
 
-    for attempt in range(RETRIES + 1):
-        last = attempt == RETRIES
+    tries = RETRIES + 1 if retry else 1
+    for attempt in range(tries):
+        last = attempt == tries - 1
         try:
             response = http.request(method, url, **request)
         except httpx.TimeoutException:
             if last:
-                raise EndpointError(f"{url}: no answer in time ({RETRIES + 1} tries)") from None
+                raise NoAnswer(f"{url}: no answer in time ({tries} tries)") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if last:
+                reason = str(exc) or type(exc).__name__
+                raise NoAnswer(f"{url}: the answer to {what} was cut short ({tries} tries): {reason}") from None
         except httpx.TransportError as exc:
             reason = str(exc) or type(exc).__name__
             raise EndpointError(f"cannot reach {url}: {reason}") from None

@@ -1,9 +1,16 @@
 """The SPARQL 1.1 Protocol client: sending a query to an endpoint and reading its answer.
 
 The answer becomes the engine-neutral :class:`~cspo_graph.query.results.QueryResult`,
-so every output format applies. An answer the endpoint marks as incomplete (HTTP 206,
-or Virtuoso's ``X-SQL-State`` header on a query that hit a limit) is an error, not a
-result.
+so every output format applies. Its booleans and integers are in canonical form, as
+the local engines write them (Virtuoso sends ``"1"^^xsd:boolean`` for ``true``).
+
+An answer is whole or an error. An answer the endpoint marks as incomplete is an
+error, not a result: HTTP 206, Virtuoso's ``X-SQL-State`` header (a query that hit
+its anytime limit), and Virtuoso's ``X-SPARQL-MaxRows`` header on an answer with as
+many rows as that cap (Virtuoso cuts every answer at ``ResultSetMaxRows`` and
+sends the header when it has that many rows). With ``page_size`` a SELECT query
+with ``ORDER BY`` is asked for page after page (``LIMIT``/``OFFSET``) until a page
+comes back short, each page checked the same way.
 """
 
 from __future__ import annotations
@@ -11,14 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from cspo_graph.errors import UsageError
 from cspo_graph.query.results import XSD, QueryResult, Term
+from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
     import httpx
 
-SPARQL_JSON = "application/sparql-results+json"
-GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+SPARQL_JSON = FORMATS["json"].media_type
+GRAPH_TYPES = ", ".join(
+    f"{FORMATS[name].media_type}{quality}" for name, quality in (("nt", ""), ("ttl", ";q=0.9"), ("rdfxml", ";q=0.5"))
+)
 KINDS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -31,14 +42,50 @@ class IncompleteResult(http.EndpointError):
     """The endpoint answered with partial results (a limit or timeout cut the query short)."""
 
 
+_BOOLEANS = {"1": "true", "0": "false", "true": "true", "false": "false"}
+_INTEGERS = {
+    XSD + name
+    for name in [
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+
+
+def canonical_lexical(value: str, datatype: str | None) -> str:
+    """The canonical lexical form of an xsd:boolean or integer value (``"1"`` -> ``"true"``, ``"+07"`` -> ``"7"``);
+    any other value, or one that is not valid for its type, unchanged."""
+    if datatype == XSD + "boolean":
+        return _BOOLEANS.get(value.strip(), value)
+    if datatype in _INTEGERS:
+        try:
+            return str(int(value.strip()))
+        except ValueError:
+            return value
+    return value
+
+
 def term_from_json(binding: Mapping[str, str]) -> Term:
     """A term of the SPARQL 1.1 JSON results format (``typed-literal`` included, as Virtuoso sends)."""
     kind, value = binding["type"], binding["value"]
-    if kind in ("uri", "bnode"):
-        return Term(kind, value)
+    if kind == "uri":
+        return Term("uri", value)
+    if kind == "bnode":
+        return Term("bnode", value)
     lang = binding.get("xml:lang")
     datatype = None if lang or binding.get("datatype") == XSD + "string" else binding.get("datatype")
-    return Term("literal", value, datatype, lang)
+    return Term("literal", canonical_lexical(value, datatype), datatype, lang)
 
 
 def result_from_json(body: Mapping[str, Any]) -> QueryResult:
@@ -75,12 +122,59 @@ def _graph_result(response: httpx.Response) -> QueryResult:
     return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
 
 
+def _url(response: httpx.Response) -> str:
+    return str(response.request.url.copy_with(query=None))
+
+
 def _check_complete(response: httpx.Response) -> None:
     state = response.headers.get("x-sql-state")
     if response.status_code == 206 or state:
         message = response.headers.get("x-sql-message", "").strip()
         detail = f" ({state}: {message})" if state else " (HTTP 206)"
-        raise IncompleteResult(f"{response.request.url.copy_with(query=None)}: partial results{detail}")
+        raise IncompleteResult(f"{_url(response)}: partial results{detail}")
+
+
+def _check_row_cap(response: httpx.Response, result: QueryResult) -> None:
+    cap = response.headers.get("x-sparql-maxrows", "").strip()
+    if cap.isdigit() and len(result.rows) >= int(cap):
+        raise IncompleteResult(
+            f"{_url(response)}: partial results: the endpoint cuts answers at {cap} rows (X-SPARQL-MaxRows) "
+            f"and sent {len(result.rows)}; page through the answer with --page-size N (N below {cap})"
+        )
+
+
+def _request(session: httpx.Client, url: str, text: str, kind: str, graphs: tuple[list[str], list[str]]) -> QueryResult:
+    response = http.send(
+        session,
+        "POST",
+        url,
+        what="the query",
+        data={"query": text, "default-graph-uri": graphs[0], "named-graph-uri": graphs[1]},
+        headers={"Accept": GRAPH_TYPES if kind == "CONSTRUCT" else SPARQL_JSON},
+    )
+    _check_complete(response)
+    if kind == "CONSTRUCT":
+        return _graph_result(response)
+    try:
+        result = result_from_json(response.json())
+    except (ValueError, KeyError, TypeError) as exc:
+        raise http.EndpointError(f"{url}: not a SPARQL JSON results document ({exc})") from None
+    _check_row_cap(response, result)
+    return result
+
+
+def check_pageable(text: str) -> None:
+    """A usage error unless ``text`` is a SELECT query whose final ``ORDER BY`` fixes the pages:
+    with ``ORDER BY``, without ``LIMIT``, ``OFFSET`` or a final ``VALUES`` clause."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    query = parseQuery(text)[1]
+    if query.name != "SelectQuery" or "orderby" not in query:
+        raise UsageError(
+            "--page-size needs a SELECT query with ORDER BY: the pages of an unordered answer may overlap or miss rows"
+        )
+    if "limitoffset" in query or "valuesClause" in query:
+        raise UsageError("--page-size: the query has its own LIMIT, OFFSET or final VALUES clause; page it yourself")
 
 
 def send_query(
@@ -90,20 +184,24 @@ def send_query(
     kind: str,
     default_graphs: Iterable[str] = (),
     named_graphs: Iterable[str] = (),
+    page_size: int | None = None,
 ) -> QueryResult:
-    """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer."""
-    response = http.send(
-        session,
-        "POST",
-        url,
-        what="the query",
-        data={"query": text, "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)},
-        headers={"Accept": GRAPH_TYPES if kind == "CONSTRUCT" else SPARQL_JSON},
-    )
-    _check_complete(response)
-    if kind == "CONSTRUCT":
-        return _graph_result(response)
-    try:
-        return result_from_json(response.json())
-    except (ValueError, KeyError, TypeError) as exc:
-        raise http.EndpointError(f"{url}: not a SPARQL JSON results document ({exc})") from None
+    """POST a query (URL-encoded, as the SPARQL 1.1 Protocol allows) and convert the answer.
+
+    With ``page_size``, a SELECT query with ORDER BY is sent page by page (``LIMIT page_size
+    OFFSET k``) and the pages are joined; the answer is whole or an error either way.
+    """
+    graphs = (list(default_graphs), list(named_graphs))
+    if page_size is None:
+        return _request(session, url, text, kind, graphs)
+    check_pageable(text)
+    answer: QueryResult | None = None
+    while True:
+        offset = len(answer.rows) if answer else 0
+        page = _request(session, url, f"{text}\nLIMIT {page_size} OFFSET {offset}", kind, graphs)
+        if answer is None:
+            answer = page
+        else:
+            answer.rows.extend(page.rows)
+        if len(page.rows) < page_size:
+            return answer

@@ -1,27 +1,43 @@
-"""Pushing the graph into a triple store over a W3C protocol.
+"""Pushing the graph into a triple store over the W3C protocols, all or nothing.
 
-Two protocols, one registry (:data:`PROTOCOLS`):
+Two ways of writing triples, one registry (:data:`PROTOCOLS`):
 
-- ``gsp``, the SPARQL 1.1 Graph Store HTTP Protocol: ``PUT ?graph=G`` replaces a
-  named graph, ``POST ?graph=G`` adds to it; the body is N-Triples.
-- ``update``, SPARQL 1.1 Update for stores without it: ``INSERT DATA`` (or, for a
-  batch with blank nodes, ``INSERT {...} WHERE {}``, since not every store accepts
-  blank nodes in INSERT DATA), after ``DROP SILENT GRAPH`` when replacing.
+- ``gsp``, the SPARQL 1.1 Graph Store HTTP Protocol: ``POST ?graph=G`` adds an
+  N-Triples body to a named graph (``PUT`` replaces it);
+- ``update``, SPARQL 1.1 Update: ``INSERT DATA`` (or, for a batch with blank nodes,
+  ``INSERT {...} WHERE {}``, since not every store accepts blank nodes in INSERT DATA).
+
+Every count is a ``COUNT`` on the store's query endpoint, never a read-back (stores
+cap what they send). Before anything is written the target graphs are counted,
+which also proves the query endpoint answers.
+
+**Staged** (a SPARQL Update URL is known: ``--protocol update``, or ``gsp`` with
+``--update-endpoint``): every graph is loaded into a fresh staging graph
+(:func:`staging_name`), each staging graph is counted, and then one SPARQL Update
+request switches them all in (``MOVE`` when replacing, ``ADD`` then ``DROP`` when
+adding). A failure before the switch drops the staging graphs: the store is as it
+was. A failed switch is checked graph by graph: a store that runs an update request
+in one transaction (Oxigraph) is as it was or fully updated; one that does not
+(Virtuoso) may be left with some graphs switched, and the error names which and how
+to finish.
+
+**Direct** (Graph Store Protocol only): each graph is written in place, ``PUT`` then
+``POST``. A failure names the graphs that are complete, the one left partial, those
+not started, and the command that repairs them.
 
 Triples go in batches; the triples that share a blank node always travel in the
-same batch, so a blank node is never split into two. Replacing (PUT, or DROP in
-the same request as the first INSERT) therefore leaves exactly one copy of every
-triple, blank nodes included. Afterwards the triples in each target graph are
-counted: when replacing, the store must hold exactly as many as were sent; when
-adding, at least as many as were sent and at most the count before plus those
-sent. Any other count is an error.
+same batch, so a blank node is never split into two. Blank nodes from two pushes
+are never the same node, so adding data with blank nodes to a graph that already
+holds blank nodes would copy them: that is refused before anything is sent.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
 
 from cspo_graph.errors import CspoError, UsageError
 from cspo_graph.query.results import Term, term_from_rdflib
@@ -32,8 +48,12 @@ if TYPE_CHECKING:
     import httpx
     import rdflib
 
-DEFAULT_BATCH_SIZE = 10_000
+STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
+
+
+class PushError(CspoError):
+    """A push failed; the message says what the store holds now."""
 
 
 def _nt(triple: Triple) -> str:
@@ -41,16 +61,24 @@ def _nt(triple: Triple) -> str:
 
 
 def graphs_to_push(dataset: rdflib.Dataset, graph: str | None) -> dict[str, list[Triple]]:
-    """Target graph IRI -> its triples: everything into ``graph``, or each named graph under its name, by IRI."""
+    """Target graph IRI -> its triples: every graph the export writes under its own name
+    (:func:`cspo_graph.rdf.export.export_dataset`), or all of them merged into ``graph``."""
+    from cspo_graph.rdf.export import export_dataset
+
+    exported = export_dataset(dataset)
     if graph is not None:
-        triples = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
+        triples = {(s, p, o) for s, p, o, _ in exported.quads((None, None, None, None))}
         return {graph: [_terms(t) for t in triples]}
-    named = sorted(dataset.graphs(), key=lambda g: str(g.identifier))  # rdflib gives them in hash order
-    return {str(g.identifier): [_terms(t) for t in g] for g in named if len(g)}
+    graphs = {str(g.identifier): [_terms(t) for t in g] for g in exported.graphs() if len(g)}
+    return dict(sorted(graphs.items()))
 
 
 def _terms(triple: Iterable[Any]) -> Triple:
     return tuple(term_from_rdflib(node) for node in triple)  # type: ignore[return-value]
+
+
+def _has_bnodes(triples: Iterable[Triple]) -> bool:
+    return any(t.kind == "bnode" for triple in triples for t in triple)
 
 
 def batches(triples: Sequence[Triple], size: int) -> Iterator[list[Triple]]:
@@ -89,48 +117,50 @@ def batches(triples: Sequence[Triple], size: int) -> Iterator[list[Triple]]:
         yield batch
 
 
+def staging_name(run: str, graph: str) -> str:
+    """The staging graph that holds ``graph``'s new triples during push ``run``."""
+    return f"{STAGING_PREFIX}{run}:{quote(graph, safe='')}"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a push writes (``write``, in its protocol), counts (``query``) and switches graphs in (``update``)."""
+
+    write: str
+    query: str
+    update: str | None = None
+
+
 class Protocol:
-    """How to replace, add to and count a named graph at a store; subclasses per protocol."""
+    """How triples are written into a named graph; subclasses per protocol."""
 
     name: ClassVar[str]
+    batch_size: ClassVar[int]
+    """The default triples per request (docs/benchmarks.md measures each size)."""
 
-    def __init__(self, session: httpx.Client, url: str, query_url: str | None) -> None:
+    def __init__(self, session: httpx.Client, url: str) -> None:
         self.http = session
         self.url = url
-        self.query_url = query_url
 
-    def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
-        """Add ``batch`` to ``graph`` (replacing its content first when ``replace``)."""
+    def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
+        """Add ``batch`` to ``graph`` (replacing what it holds first when ``replace``)."""
         raise NotImplementedError
 
     def clear(self, graph: str) -> None:
         """Remove ``graph`` (nothing to do when it does not exist)."""
         raise NotImplementedError
 
-    def count(self, graph: str) -> int:
-        """The number of triples the store holds in ``graph``."""
-        return self.count_by_query(self.query_url or self.url, graph)
-
-    def count_by_query(self, url: str, graph: str) -> int:
-        from cspo_graph.stores.protocol import send_query
-
-        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        result = send_query(self.http, url, text, "SELECT")
-        try:
-            return int(result.rows[0][0].value)  # type: ignore[union-attr]
-        except (IndexError, AttributeError, ValueError):
-            raise http.EndpointError(f"{url}: no triple count in the answer to {text!r}") from None
-
 
 class GraphStore(Protocol):
     """SPARQL 1.1 Graph Store HTTP Protocol (indirect graph identification, ``?graph=IRI``)."""
 
     name = "gsp"
+    batch_size = 10_000
 
     def _request(self, method: str, graph: str, what: str, **request: Any) -> httpx.Response:
         return http.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
 
-    def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
+    def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
         body = "".join(map(_nt, batch)).encode("utf-8")
         headers = {"Content-Type": FORMATS["nt"].media_type}
         self._request("PUT" if replace else "POST", graph, "the data", content=body, headers=headers)
@@ -138,96 +168,315 @@ class GraphStore(Protocol):
     def clear(self, graph: str) -> None:
         self._request("DELETE", graph, "the deletion", accept_statuses=(404,))
 
-    def count(self, graph: str) -> int:
-        """Without a query endpoint, GET the graph and count what comes back."""
-        from cspo_graph.stores.protocol import parse_rdf_body
 
-        if self.query_url:
-            return self.count_by_query(self.query_url, graph)
-        accept = {"Accept": f"{FORMATS['nt'].media_type}, {FORMATS['ttl'].media_type};q=0.9"}
-        response = self._request("GET", graph, "the read", headers=accept, accept_statuses=(404,))
-        return 0 if response.status_code == 404 else sum(1 for _ in parse_rdf_body(response))
+def send_update(
+    session: httpx.Client, url: str, text: str, *, what: str = "the data", retry: bool = True, **request: Any
+) -> None:
+    """POST a SPARQL 1.1 Update request (``application/sparql-update``)."""
+    headers = {"Content-Type": "application/sparql-update"}
+    content = text.encode("utf-8")
+    http.send(session, "POST", url, what=what, content=content, headers=headers, retry=retry, **request)
 
 
 class SparqlUpdate(Protocol):
     """SPARQL 1.1 Update, sent as ``application/sparql-update``."""
 
     name = "update"
+    batch_size = 1_000
+    """Virtuoso's SPARQL compiler runs out of memory on an INSERT DATA of about 5,000 triples, and on
+    an INSERT ... WHERE {} (blank nodes) of about 1,700."""
 
-    def _update(self, text: str) -> None:
-        http.send(
-            self.http,
-            "POST",
-            self.url,
-            what="the data",
-            content=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update"},
-        )
-
-    def send(self, graph: str, batch: list[Triple], *, replace: bool) -> None:
+    def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
         body = "".join(map(_nt, batch))
-        has_bnodes = any(t.kind == "bnode" for triple in batch for t in triple)
         insert = (
             f"INSERT {{ GRAPH <{graph}> {{\n{body}}} }} WHERE {{}}"
-            if has_bnodes
+            if _has_bnodes(batch)
             else f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
         )
-        self._update(f"DROP SILENT GRAPH <{graph}> ;\n{insert}" if replace else insert)
+        send_update(self.http, self.url, f"DROP SILENT GRAPH <{graph}> ;\n{insert}" if replace else insert)
 
     def clear(self, graph: str) -> None:
-        self._update(f"DROP SILENT GRAPH <{graph}>")
+        send_update(self.http, self.url, f"DROP SILENT GRAPH <{graph}>", what="the deletion")
 
 
 PROTOCOLS: dict[str, type[Protocol]] = {p.name: p for p in (GraphStore, SparqlUpdate)}
 
 
+class Counter:
+    """Counts on the store's query endpoint, with ``COUNT`` (never by reading triples back)."""
+
+    def __init__(self, session: httpx.Client, url: str) -> None:
+        self.http = session
+        self.url = url
+
+    def number(self, where: str) -> int:
+        """The number of solutions of the group graph pattern ``where``."""
+        from cspo_graph.stores.protocol import send_query
+
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"
+        result = send_query(self.http, self.url, text, "SELECT")
+        try:
+            return int(result.rows[0][0].value)  # type: ignore[union-attr]
+        except (IndexError, AttributeError, ValueError):
+            raise http.EndpointError(f"{self.url}: no triple count in the answer to {text!r}") from None
+
+    def triples(self, graph: str) -> int:
+        return self.number(f"GRAPH <{graph}> {{ ?s ?p ?o }}")
+
+    def blank_node_triples(self, graph: str) -> int:
+        return self.number(f"GRAPH <{graph}> {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }}")
+
+    def new_triples(self, staged: str, graph: str) -> int:
+        """The triples of ``staged`` that ``graph`` does not hold."""
+        return self.number(f"GRAPH <{staged}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
+
 @dataclass
 class PushReport:
-    """What was sent to each graph and what the store held afterwards."""
+    """What was sent to each graph and what the store held before and afterwards."""
 
     sent: dict[str, int] = field(default_factory=dict)
+    before: dict[str, int] = field(default_factory=dict)
     counted: dict[str, int] = field(default_factory=dict)
 
 
-def _verify(graph: str, sent: int, before: int | None, after: int) -> None:
-    if before is None and after != sent:
-        raise CspoError(f"push to <{graph}> incomplete: sent {sent} triples, the store holds {after}")
-    if before is not None and not max(before, sent) <= after <= before + sent:
-        raise CspoError(
-            f"push to <{graph}> inconsistent: the store held {before} triples, {sent} were added, it now holds {after}"
-        )
+def _listing(graphs: Iterable[str]) -> str:
+    return ", ".join(f"<{g}>" for g in graphs) or "none"
+
+
+class Push:
+    """One push run: the targets, the store, and what is known of the store's state."""
+
+    def __init__(
+        self,
+        session: httpx.Client,
+        targets: dict[str, list[Triple]],
+        endpoints: Endpoints,
+        protocol: str,
+        *,
+        replace: bool,
+        batch_size: int,
+        progress: Callable[[int], None] | None,
+        repair: str,
+    ) -> None:
+        self.http = session
+        self.targets = targets
+        self.endpoints = endpoints
+        self.writer = PROTOCOLS[protocol](session, endpoints.write)
+        self.counter = Counter(session, endpoints.query)
+        self.replace = replace
+        self.batch_size = batch_size
+        self.progress = progress
+        self.repair = repair
+        self.report = PushReport({g: len(t) for g, t in targets.items()})
+
+    def preflight(self) -> None:
+        """Count every target graph (proving the query endpoint answers); refuse to copy blank nodes."""
+        try:
+            self.report.before = {graph: self.counter.triples(graph) for graph in self.targets}
+        except http.EndpointError as exc:
+            hint = (
+                f". Triples are counted with SPARQL queries, here at {self.endpoints.query}: "
+                "give the store's query URL with --query-endpoint"
+                if self.endpoints.query == self.endpoints.update
+                else ""
+            )
+            raise PushError(f"{exc}; nothing was written{hint}") from None
+        if self.replace:
+            return
+        for graph, triples in self.targets.items():
+            if self.report.before[graph] and _has_bnodes(triples):
+                held = self.counter.blank_node_triples(graph)
+                if held:
+                    raise PushError(
+                        f"<{graph}> already holds {held} triples with blank nodes, and the data has blank nodes: "
+                        "adding would copy them (blank nodes of two pushes are never the same node); "
+                        "nothing was written. Push with --replace"
+                    )
+
+    def _load(self, graph: str, triples: list[Triple], *, replace: bool) -> None:
+        first = replace
+        for batch in batches(triples, self.batch_size):
+            self.writer.add(graph, batch, replace=first)
+            first = False
+            if self.progress:
+                self.progress(len(batch))
+
+    def _expect(self, graph: str, after: int) -> None:
+        sent, before = self.report.sent[graph], self.report.before[graph]
+        if self.replace and after != sent:
+            raise PushError(f"push to <{graph}> incomplete: sent {sent} triples, the store holds {after}")
+        if not self.replace and not max(before, sent) <= after <= before + sent:
+            raise PushError(
+                f"push to <{graph}> inconsistent: the store held {before} triples, {sent} were added, it now holds "
+                f"{after}"
+            )
+
+    # Direct: in place, with an exact account of a failure.
+
+    def direct(self) -> PushReport:
+        done: list[str] = []
+        for graph, triples in self.targets.items():
+            try:
+                if self.replace and not triples:
+                    self.writer.clear(graph)
+                self._load(graph, triples, replace=self.replace)
+                self.report.counted[graph] = self.counter.triples(graph)
+                self._expect(graph, self.report.counted[graph])
+            except CspoError as exc:
+                rest = [g for g in self.targets if g not in done and g != graph]
+                raise PushError(
+                    f"{exc}. The store is partly updated (the Graph Store Protocol writes in place; give "
+                    f"--update-endpoint to push all or nothing): complete: {_listing(done)}; partial: <{graph}>"
+                    f"{self._holding(graph)}; not started: {_listing(rest)}. Repair with: {self.repair}"
+                ) from None
+            done.append(graph)
+        return self.report
+
+    def _holding(self, graph: str) -> str:
+        try:
+            return f" (holds {self.counter.triples(graph)} triples, {self.report.sent[graph]} were sent)"
+        except CspoError:
+            return ""
+
+    # Staged: load beside the targets, then switch everything in with one update request.
+
+    def staged(self, run: str) -> PushReport:
+        assert self.endpoints.update is not None
+        staging = {graph: staging_name(run, graph) for graph, triples in self.targets.items() if triples}
+        expected: dict[str, int] = {}
+        try:
+            for graph, stage in staging.items():
+                self._load(stage, self.targets[graph], replace=False)
+            for graph, stage in staging.items():
+                held = self.counter.triples(stage)
+                if held != self.report.sent[graph]:
+                    raise PushError(f"staging <{stage}> holds {held} triples, {self.report.sent[graph]} were sent")
+            for graph in self.targets:
+                if self.replace:
+                    expected[graph] = self.report.sent[graph]
+                elif graph in staging:
+                    expected[graph] = self.report.before[graph] + self.counter.new_triples(staging[graph], graph)
+                else:
+                    expected[graph] = self.report.before[graph]
+        except CspoError as exc:
+            raise PushError(
+                f"{exc}; nothing was switched in: the store's graphs are as they were{self._drop(staging)}"
+            ) from None
+        import httpx
+
+        # Sent once, and waited for as long as the store takes (Virtuoso takes minutes to MOVE 1M triples).
+        patient = httpx.Timeout(30.0, read=None, write=None)
+        try:
+            switch = self._switch(staging)
+            send_update(self.http, self.endpoints.update, switch, what="the switch", retry=False, timeout=patient)
+        except CspoError as exc:
+            self._account(exc, staging, expected)
+        for graph in self.targets:
+            try:
+                self.report.counted[graph] = self.counter.triples(graph)
+            except CspoError as exc:
+                raise PushError(
+                    f"all graphs were switched in, but they cannot be counted now to check them: {exc}"
+                ) from None
+            if self.report.counted[graph] != expected[graph]:
+                raise PushError(
+                    f"push to <{graph}> inconsistent: the store should hold {expected[graph]} triples after the "
+                    f"switch, it holds {self.report.counted[graph]}. Repair with: {self.repair}"
+                )
+        return self.report
+
+    def _switch(self, staging: dict[str, str], only: Iterable[str] | None = None) -> str:
+        """The update that switches the staged graphs in (for the graphs ``only``, default all)."""
+        steps = []
+        for graph in self.targets if only is None else only:
+            stage = staging.get(graph)
+            if stage is None:
+                steps += [f"DROP SILENT GRAPH <{graph}>"] if self.replace else []
+            elif self.replace:
+                steps.append(f"MOVE SILENT GRAPH <{stage}> TO GRAPH <{graph}>")
+            else:
+                steps += [f"ADD SILENT GRAPH <{stage}> TO GRAPH <{graph}>", f"DROP SILENT GRAPH <{stage}>"]
+        return " ;\n".join(steps) or "CLEAR SILENT GRAPH <urn:cspo-graph:nothing>"
+
+    def _drop(self, staging: dict[str, str]) -> str:
+        """Drop the staging graphs; say which could not be dropped."""
+        assert self.endpoints.update is not None
+        left = []
+        for stage in staging.values():
+            try:
+                send_update(self.http, self.endpoints.update, f"DROP SILENT GRAPH <{stage}>", what="the clean-up")
+            except CspoError:
+                left.append(stage)
+        if not left:
+            return ""
+        drops = " ; ".join(f"DROP SILENT GRAPH <{s}>" for s in left)
+        return f"; the staging graphs {_listing(left)} may be left: remove them with the update {drops!r}"
+
+    def _account(self, failure: CspoError, staging: dict[str, str], expected: dict[str, int]) -> None:
+        """After a failed switch: return if every graph is switched in, else say exactly where each stands."""
+        try:
+            waiting = {g: s for g, s in staging.items() if self.counter.triples(s)}
+            counts = {g: self.counter.triples(g) for g in self.targets}
+        except CspoError as exc:
+            raise PushError(
+                f"{failure}; and the store cannot be counted now ({exc}): the graphs {_listing(self.targets)} "
+                f"may be partly switched in, and the staging graphs {_listing(staging.values())} may be left. "
+                f"Repair with: {self.repair}"
+            ) from None
+        switched = [g for g in self.targets if g not in waiting and counts[g] == expected[g]]
+        if len(switched) == len(self.targets):
+            return  # the switch went through; only its answer was lost
+        others = [g for g in self.targets if g not in switched]
+        finish = self._switch(waiting, only=others)
+        if isinstance(failure, http.NoAnswer):
+            drops = " ; ".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values())
+            raise PushError(
+                f"{failure}; the switch was sent, so the store may still be carrying it out. Counted now: "
+                f"switched in: {_listing(switched)}; not yet: {_listing(others)} (their new triples wait in "
+                f"{_listing(waiting.values())}). Count again later; to finish, run the update {finish!r} at "
+                f"{self.endpoints.update}; to give up, {drops!r}"
+            ) from None
+        if not switched and all(counts[g] == self.report.before[g] for g in self.targets):
+            raise PushError(
+                f"{failure}; nothing was switched in: the store's graphs are as they were{self._drop(staging)}"
+            ) from None
+        raise PushError(
+            f"{failure}; the store is partly updated: complete: {_listing(switched)}; not switched in: "
+            f"{_listing(others)} (their new triples wait in {_listing(waiting.values())}). "
+            f"Finish with the update {finish!r} at {self.endpoints.update}, or repair with: {self.repair}"
+        ) from None
 
 
 def push(
     targets: dict[str, list[Triple]],
-    url: str,
+    endpoints: Endpoints,
     *,
     replace: bool = False,
     protocol: str = "gsp",
     credentials: http.Credentials | None = None,
-    query_url: str | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     timeout: float = http.DEFAULT_TIMEOUT,
     progress: Callable[[int], None] | None = None,
+    repair: str = "the same push again",
 ) -> PushReport:
-    """Send each target graph's triples (see :func:`graphs_to_push`) to the store at ``url``
-    and check that the store holds them; ``progress`` is called with the size of each batch sent."""
+    """Send each target graph's triples (see :func:`graphs_to_push`) to the store and check what it holds.
+
+    ``progress`` is called with the size of each batch sent; ``repair`` is the command
+    that error messages offer for finishing a push that left the store partly updated.
+    """
     if protocol not in PROTOCOLS:
         raise UsageError(f"unknown protocol {protocol!r} (known: {', '.join(PROTOCOLS)})")
-    report = PushReport()
     with http.client(credentials, timeout) as session:
-        store = PROTOCOLS[protocol](session, url, query_url)
-        for name, triples in targets.items():
-            before = None if replace else store.count(name)
-            first = replace
-            if replace and not triples:
-                store.clear(name)
-            for batch in batches(triples, batch_size):
-                store.send(name, batch, replace=first)
-                first = False
-                if progress:
-                    progress(len(batch))
-            report.sent[name] = len(triples)
-            report.counted[name] = store.count(name)
-            _verify(name, len(triples), before, report.counted[name])
-    return report
+        run = Push(
+            session,
+            targets,
+            endpoints,
+            protocol,
+            replace=replace,
+            batch_size=batch_size or PROTOCOLS[protocol].batch_size,
+            progress=progress,
+            repair=repair,
+        )
+        run.preflight()
+        return run.staged(uuid.uuid4().hex) if endpoints.update else run.direct()

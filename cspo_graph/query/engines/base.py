@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from cspo_graph.query.results import QueryResult, Term
+    from cspo_graph.stores.http import Credentials
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class Source:
     """With ``endpoint``: the default graph IRIs sent with each query."""
     reason: str | None = None
     """``rdfs`` or ``owlrl``: entailments materialized after loading (in-memory engines only)."""
+    credentials: Credentials | None = None
+    """With ``endpoint``: the login (``--user``)."""
+    page_size: int | None = None
+    """With ``endpoint``: fetch a SELECT answer in pages of this many rows (``--page-size``)."""
 
 
 class Engine(ABC):

@@ -28,18 +28,19 @@ class RemoteEngine(Engine):
             raise ValueError("the remote engine needs an endpoint")
         self.url = http.check_url(source.endpoint)
         self.graphs = [http.check_iri(iri) for iri in source.default_graphs]
+        self.credentials, self.page_size = source.credentials, source.page_size
 
     def evaluate(self, request: Request) -> QueryResult:
         from cspo_graph.query.serialize import checked_text
 
         query, text = checked_text(request)
         timeout = http.DEFAULT_TIMEOUT if request.timeout is None else request.timeout
-        with http.client(timeout=timeout) as session:
+        with http.client(self.credentials, timeout) as session:
             if request.sets_dataset:
                 graphs = (request.default_graphs, request.named_graphs)
             else:
                 graphs = (tuple(self.graphs), ())
-            return send_query(session, self.url, text, KINDS[query.algebra.name], *graphs)
+            return send_query(session, self.url, text, KINDS[query.algebra.name], *graphs, page_size=self.page_size)
 
     def close(self) -> None:
         """Nothing to release: each query has its own HTTP client."""

@@ -1,0 +1,249 @@
+"""Push benchmark: ``cspo-graph push`` into Virtuoso and Oxigraph's server, against each store's bulk loader.
+
+    python bench/push.py                 # 1M triples; writes the table into docs/benchmarks.md
+    python bench/push.py --triples 20k --no-write   # a quick look (the suite runs a smoke run)
+
+On the same N-Triples file (:func:`write_data`: bench/generate.py does not run on
+the data model of issue 12 yet), each store on 127.0.0.1 (started
+here as the tests start it: tests/virtuoso.py, tests/oxigraph_server.py):
+
+- ``cspo-graph push`` end to end (parse with rdflib, stage, switch in, count), once
+  per protocol that the store's recipe in docs/stores.md uses;
+- the push alone (:func:`cspo_graph.stores.push.push` on triples already in memory),
+  for each batch size in ``--batch-sizes``: the throughput behind the default;
+- the store's own bulk loader on the same file: Virtuoso's ``ld_dir`` +
+  ``rdf_loader_run`` + ``checkpoint`` through ``isql-vt``, Oxigraph's ``oxigraph load``
+  into a fresh location.
+
+Each row gives the time and triples per second; the section "Push into triple
+stores" of docs/benchmarks.md is replaced with the table of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+# The tests' fixtures, so that the stores run as the tests run them (tests/ is put on sys.path above,
+# which mypy does not follow):
+import oxigraph_server  # type: ignore[import-not-found]  # noqa: E402
+import virtuoso  # type: ignore[import-not-found]  # noqa: E402
+
+GRAPH = "https://example.org/bench/push"
+HEADING = "## Push into triple stores (bench/push.py)"
+BENCHMARKS = ROOT / "docs" / "benchmarks.md"
+
+
+def size(text: str) -> int:
+    """``1M``, ``100k`` or ``5000`` as a number."""
+    match = re.fullmatch(r"(\d+)([kKmM]?)", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 20k, 1M)")
+    return int(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2].lower()]
+
+
+@contextmanager
+def running(start: Callable[[Path], Any], stop: Callable[[Any], None], folder: Path) -> Iterator[Any]:
+    server = start(folder)
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+def write_data(path: Path, triples: int) -> int:
+    """Synthetic N-Triples shaped like the graph: typed resources with labels, links between them, dates."""
+    ns, rdf = "https://w3id.org/cspo-graph/synthetic/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label, xsd = "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2001/XMLSchema#"
+    written, nodes = 0, -(-triples // 5)
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(nodes):
+            node = f"<{ns}node/{i}>"
+            out.write(
+                f"{node} <{rdf}> <{ns}Kind{i % 7}> .\n"
+                f'{node} <{label}> "Synthetic resource {i}"@en .\n'
+                f"{node} <{ns}linkedTo> <{ns}node/{(i * 7919) % nodes}> .\n"
+                f'{node} <{ns}year> "{1990 + i % 35}"^^<{xsd}gYear> .\n'
+                f'{node} <{ns}note> "Note {i} with \\"quotes\\" and é" .\n'
+            )
+            written += 5
+    return written
+
+
+def cli_push(arguments: list[str], env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cspo_graph", "push", *arguments], env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        raise RuntimeError(f"push failed: {result.stdout}{result.stderr}")
+
+
+def count(server: Any, graph: str) -> int:
+    import httpx
+
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    answer = httpx.post(server.sparql, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def read_triples(path: Path) -> list[Any]:
+    """The file's triples as cspo-graph's terms, parsed by pyoxigraph (the push alone, without rdflib)."""
+    import pyoxigraph
+
+    from cspo_graph.query.results import term_from_oxigraph
+
+    return [
+        tuple(term_from_oxigraph(t) for t in (q.subject, q.predicate, q.object))
+        for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    ]
+
+
+Row = tuple[str, str, int, float]
+
+
+def measure(data: Path, sweep: Path, batch_sizes: list[int], work: Path, report: Callable[[Row], None]) -> None:
+    """Report (store, method, triples, seconds) for every way of loading ``data``, and for the push alone
+    of ``sweep`` (a smaller file) with each batch size."""
+    from cspo_graph.stores import http
+    from cspo_graph.stores.push import Endpoints, push
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), http.PASSWORD_VARIABLE: virtuoso.PASSWORD}
+    login = http.Credentials(virtuoso.USER, virtuoso.PASSWORD)
+    triples, parsed = lines(data), {GRAPH: read_triples(sweep)}
+    swept = len(parsed[GRAPH])
+    stores = (
+        ("Virtuoso", virtuoso.start, virtuoso.stop, login),
+        ("Oxigraph server", oxigraph_server.start, oxigraph_server.stop, None),
+    )
+    for name, start, stop, credentials in stores:
+        folder = work / name.split()[0].lower()
+        folder.mkdir()
+        with running(start, stop, folder) as server:
+            user = ["--user", virtuoso.USER] if credentials else []
+            recipes = {
+                "cspo-graph push --protocol update": [
+                    *["--protocol", "update", "--endpoint", server.update, "--query-endpoint", server.sparql],
+                ],
+                "cspo-graph push (gsp, staged)": [
+                    *["--endpoint", server.graph_store, "--update-endpoint", server.update],
+                    *["--query-endpoint", server.sparql],
+                ],
+            }
+            for method, arguments in recipes.items():
+                began = time.perf_counter()
+                cli_push([*arguments, *user, "--data", str(data), "--graph", GRAPH, "--replace"], env)
+                report((name, method, triples, time.perf_counter() - began))
+                assert count(server, GRAPH) == triples
+            for protocol in ("gsp", "update"):
+                write = server.graph_store if protocol == "gsp" else server.update
+                endpoints = Endpoints(write, server.sparql, server.update)
+                for batch in batch_sizes:
+                    method = f"push alone, {protocol}, batch {batch}"
+                    began = time.perf_counter()
+                    try:
+                        push(
+                            parsed,
+                            endpoints,
+                            replace=True,
+                            protocol=protocol,
+                            credentials=credentials,
+                            batch_size=batch,
+                        )
+                    except Exception as exc:  # a batch too large for the store is a result too
+                        print(f"{name} {method}: {exc}"[:300], file=sys.stderr)
+                        report((name, f"{method}: refused by the store", swept, float("nan")))
+                        continue
+                    report((name, method, swept, time.perf_counter() - began))
+            if name == "Virtuoso":
+                subprocess.run(
+                    virtuoso.isql(server, f"SPARQL CLEAR GRAPH <{GRAPH}>; checkpoint;"), check=True, capture_output=True
+                )
+                sql = virtuoso.bulk_load_sql(data.parent, data.name, GRAPH)
+                began = time.perf_counter()
+                subprocess.run(virtuoso.isql(server, sql), check=True, capture_output=True)
+                method = "bulk loader: ld_dir + rdf_loader_run + checkpoint (isql-vt)"
+                report((name, method, triples, time.perf_counter() - began))
+                assert count(server, GRAPH) == triples
+        if name == "Oxigraph server":
+            assert oxigraph_server.BINARY is not None
+            command = [oxigraph_server.BINARY, "load", "--location", str(folder / "bulk"), "--file", str(data)]
+            began = time.perf_counter()
+            subprocess.run([*command, "--graph", GRAPH], check=True, capture_output=True)
+            report((name, "bulk loader: oxigraph load (server stopped)", triples, time.perf_counter() - began))
+
+
+def lines(path: Path) -> int:
+    with path.open(encoding="utf-8") as text:
+        return sum(1 for line in text if line.strip())
+
+
+def row(entry: Row) -> str:
+    store, method, triples, seconds = entry
+    if seconds != seconds:  # NaN: refused
+        return f"| {store} | {method} | {triples:,} | n/a | n/a |"
+    return f"| {store} | {method} | {triples:,} | {seconds:.1f} | {triples / seconds:,.0f} |"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| store | method | triples | seconds | triples/s |", "| --- | --- | ---: | ---: | ---: |"]
+    return "\n".join([*lines, *map(row, rows)])
+
+
+def write_section(text: str, path: Path = BENCHMARKS) -> None:
+    """Replace (or add) the push section of docs/benchmarks.md."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    section = f"{HEADING}\n\n{text}\n"
+    pattern = re.compile(re.escape(HEADING) + r"\n.*?(?=\n## |\Z)", re.S)
+    new = pattern.sub(lambda _: section.rstrip("\n"), old) if HEADING in old else old.rstrip("\n") + "\n\n" + section
+    path.write_text(new if new.endswith("\n") else new + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", type=size, default=size("1M"), help="size of the file (default 1M)")
+    parser.add_argument("--sweep-triples", type=size, default=size("100k"), help="for the push alone (default 100k)")
+    parser.add_argument("--batch-sizes", default="1000,2500,5000,10000", help="for the push alone (comma-separated)")
+    parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/benchmarks.md alone")
+    args = parser.parse_args(argv)
+    batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
+    rows: list[Row] = []
+
+    def report(entry: Row) -> None:
+        rows.append(entry)
+        print(row(entry), file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="cspo-push-bench-") as tmp:
+        work = Path(tmp)
+        (work / "data").mkdir()
+        data, sweep = work / "data" / "synthetic.nt", work / "data" / "sweep.nt"
+        write_data(data, args.triples)
+        write_data(sweep, args.sweep_triples)
+        measure(data, sweep, batch_sizes, work, report)
+    load = os.getloadavg()[0]
+    text = (
+        f"{table(rows)}\n\nOne run on this machine (2 cores, shared with other work), both stores on 127.0.0.1, "
+        f"synthetic N-Triples from bench/push.py (write_data); load average at the end {load:.1f}. "
+        "'cspo-graph push' rows are end to end (rdflib parses the file, the graph is staged, switched in with "
+        "one SPARQL Update and counted); 'push alone' rows start from triples in memory (a smaller file, one row "
+        "per batch size: the measurement behind the defaults, 10,000 for gsp and 1,000 for update)."
+    )
+    print(text)
+    if not args.no_write:
+        write_section(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()
