@@ -50,7 +50,7 @@ class CommandFailed(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         one_line = " ".join(message.split("\n"))
         super().__init__(_CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", one_line))
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class; each failure has its own
 
 
 class LazyGroup(click.Group):

@@ -47,7 +47,7 @@ def load(files: tuple[str, ...], directory: str) -> None:
         with click.progressbar(length=total, label="Loading", file=sys.stderr) as bar:
             info = load_files(paths, directory, progress=bar.update)
     seconds = time.perf_counter() - started
-    files, graphs = (
+    loaded, graphs = (
         f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((len(paths), "file"), (len(info.graphs), "graph"))
     )
-    click.echo(f"{directory}: loaded {files} in {seconds:.1f} s; the store holds {info.quads} triples in {graphs}")
+    click.echo(f"{directory}: loaded {loaded} in {seconds:.1f} s; the store holds {info.quads} triples in {graphs}")

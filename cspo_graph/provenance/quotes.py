@@ -73,10 +73,10 @@ def check_quotes(sources: str | Path | None = None, paths: Sequence[str | Path] 
     findings = []
     for prop in CHECKED:
         for subject, text in data.subject_objects(cspo[prop]):
-            for source in data.objects(subject, prov.wasDerivedFrom):
-                file, source_text = files[source]
-                where = (short(source), file, source_text, folder)
-                findings.append(_check_one(short(subject), f"cspo:{prop}", str(text), *where))
+            for cited in data.objects(subject, prov.wasDerivedFrom):
+                file, source_text = files[cited]
+                where = (short(str(cited)), file, source_text, folder)
+                findings.append(_check_one(short(str(subject)), f"cspo:{prop}", str(text), *where))
     return sorted(findings, key=lambda f: (f.found, f.subject, f.property, f.source))
 
 

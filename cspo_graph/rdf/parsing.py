@@ -84,7 +84,7 @@ def check_xml(source: Path | bytes, name: str | Path | None = None) -> None:
     """
     from xml.parsers import expat
 
-    where = name if name is not None else source
+    where: str | Path = name if name is not None else ("<answer>" if isinstance(source, bytes) else source)
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0

@@ -55,7 +55,7 @@ def _rdfs_semantics() -> type:
     """
     import owlrl
 
-    class StrictLiteralsRDFS(owlrl.RDFS_Semantics):  # type: ignore[misc]
+    class StrictLiteralsRDFS(owlrl.RDFS_Semantics):
         def one_time_rules(self) -> None:
             groups: dict[tuple[Any, ...], list[rdflib.Literal]] = defaultdict(list)
             for literal in self._literals():

@@ -50,10 +50,12 @@ class Report:
     graph: rdflib.Graph
 
 
-def _short(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+def _short(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     """A node in Turtle syntax with the graph's prefixes (``cspo:X``, ``"2020"^^xsd:gYear``)."""
     import rdflib
 
+    if node is None:
+        return ""
     if isinstance(node, rdflib.URIRef):
         return graph.namespace_manager.normalizeUri(node)
     return node.n3(graph.namespace_manager)
@@ -82,13 +84,12 @@ def path_text(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     return node.n3()
 
 
-def _label(data: rdflib.Graph, node: rdflib.term.Node) -> str | None:
+def _label(data: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
     import rdflib
 
     labels = list(data.objects(node, rdflib.RDFS.label))
     english = [label for label in labels if getattr(label, "language", None) == "en"]
-    chosen = (english or labels or [None])[0]
-    return None if chosen is None else str(chosen)
+    return next((str(label) for label in english or labels), None)
 
 
 def _violations(report: rdflib.Graph, data: rdflib.Graph) -> list[Violation]:

@@ -22,6 +22,7 @@ from cspo_graph.rdf import formats
 from cspo_graph.rdf.formats import Carries, Format
 
 if TYPE_CHECKING:
+    import jinja2
     from starlette.requests import Request
 
     from cspo_graph.views.entity import Describer
@@ -47,7 +48,7 @@ def chosen_format(request: Request) -> Format | None:
 
 
 @cache
-def _template():  # type: ignore[no-untyped-def]
+def _template() -> jinja2.Template:
     import jinja2
 
     from cspo_graph.views.entity import entity_href
