@@ -505,6 +505,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", default=",".join(present), help=f"of {', '.join(ENGINES + OPTIONAL_ENGINES)}")
     parser.add_argument("--runs", type=int, help="runs per measure; the median counts (default 3; --quick: 1)")
     parser.add_argument("--timeout", type=float, help="seconds a query may take (default 30; --quick: 10)")
+    parser.add_argument(
+        "--push",
+        metavar="SIZE",
+        help="also push SIZE triples (e.g. 1M) into Virtuoso and Oxigraph's server, against their bulk loaders "
+        "(bench/push.py; its table joins this report)",
+    )
     parser.add_argument("--write", type=Path, help="also put the report into this Markdown file, between markers")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -550,6 +556,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[{time.perf_counter() - started:6.0f} s] end to end", file=sys.stderr)
         largest = end_to_end(path, Path(folder) / "largest-store", args.runs)
     report += [f"### One query from a fresh process, {label(sizes[-1])}", "", table(["command", "median"], largest), ""]
+    if args.push:
+        from bench import push
+
+        print(f"[{time.perf_counter() - started:6.0f} s] push {args.push}", file=sys.stderr)
+        report += ["### Push into triple stores", "", push.main(["--triples", args.push, "--no-write"]), ""]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report += [
         "### Targets",
