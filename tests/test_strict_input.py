@@ -266,7 +266,7 @@ def test_a_read_only_store_answers_and_refuses_a_load_in_one_line(cli, read_only
     assert cli("query", "founders", "--store", str(store), "-f", "csv").output.startswith("nation,")
     result = cli("load", "builtin", "--store", str(store))
     assert result.exit_code == 1
-    reason = "(Read-only file system|Permission denied)"
+    reason = r"its lock file is not writable \((Read-only file system|Permission denied)\)"
     assert re.fullmatch(rf"Error: {store}: cannot load into this store: {reason}\n", result.output), result.output
 
 

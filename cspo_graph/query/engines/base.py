@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from cspo_graph.query.results import QueryResult, Term
+    from cspo_graph.runtime.workers import WorkerPool
     from cspo_graph.stores.http import Credentials
 
 
@@ -104,3 +105,21 @@ class Engine(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class PooledEngine(Engine):
+    """A local engine: its queries run in a :class:`~cspo_graph.runtime.workers.WorkerPool`
+    (network-isolated processes, each stopped at its request's time limit)."""
+
+    _pool: WorkerPool
+
+    def evaluate(self, request: Request) -> QueryResult:
+        return self._pool.run(
+            request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
+        )
+
+    def cancel(self, label: str) -> bool:
+        return self._pool.cancel(label)
+
+    def close(self) -> None:
+        self._pool.close()

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cspo_graph.errors import CspoError
-from cspo_graph.query.engines.base import Engine, Request, Source
+from cspo_graph.query.engines.base import PooledEngine, Request, Source
 from cspo_graph.query.results import QueryResult, Term, result_from_rdflib
 from cspo_graph.runtime.workers import WorkerPool
 
@@ -81,7 +81,7 @@ def _dataset_clause(default: tuple[str, ...], named: tuple[str, ...]) -> list[Co
     return clauses + [CompValue("DatasetClause", named=URIRef(iri)) for iri in named]
 
 
-class RdflibEngine(Engine):
+class RdflibEngine(PooledEngine):
     """rdflib over files loaded into memory (each file a named graph; the default graph their union)."""
 
     name = "rdflib"
@@ -109,14 +109,3 @@ class RdflibEngine(Engine):
             source=request.source,
             graphs=(request.default_graphs, request.named_graphs) if request.sets_dataset else None,
         )
-
-    def evaluate(self, request: Request) -> QueryResult:
-        return self._pool.run(
-            request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
-        )
-
-    def cancel(self, label: str) -> bool:
-        return self._pool.cancel(label)
-
-    def close(self) -> None:
-        self._pool.close()

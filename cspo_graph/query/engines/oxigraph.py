@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from cspo_graph import resources
 from cspo_graph.errors import CspoError, InputError, UsageError
-from cspo_graph.query.engines.base import Engine, Request, Source
+from cspo_graph.query.engines.base import PooledEngine, Request, Source
 from cspo_graph.query.results import QueryResult, result_from_oxigraph
 from cspo_graph.runtime.workers import WorkerPool
 
@@ -85,7 +85,7 @@ def _refuse_service_as_rdflib_does(request: Request) -> None:
         return
 
 
-class OxigraphEngine(Engine):
+class OxigraphEngine(PooledEngine):
     """Oxigraph over an on-disk store (opened read-only in each worker) or files loaded into memory."""
 
     name = "oxigraph"
@@ -157,14 +157,3 @@ class OxigraphEngine(Engine):
             raise CspoError(f"{request.source}: {exc}") from None
         except (RuntimeError, TypeError, ValueError) as exc:
             raise CspoError(f"{request.source}: Oxigraph could not evaluate the query: {exc}") from None
-
-    def evaluate(self, request: Request) -> QueryResult:
-        return self._pool.run(
-            request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
-        )
-
-    def cancel(self, label: str) -> bool:
-        return self._pool.cancel(label)
-
-    def close(self) -> None:
-        self._pool.close()
