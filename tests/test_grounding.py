@@ -6,21 +6,11 @@ import json
 
 import pytest
 import rdflib
-from rdflib import FOAF, RDFS, SKOS, XSD, Literal, Namespace, URIRef
+from rdflib import FOAF, RDFS, SKOS, XSD, Literal, URIRef
 
-from cspo_graph import resources
 from cspo_graph.provenance.grounding import check_grounding, stands_in, textual_form
-from cspo_graph.provenance.sources import SOURCE_GRAPH_BASE
+from tests.graphs import ARTICLE, CSPO, CURATION, DCTERMS, PROV, RELEASE, SCHEMA, SOURCES_GRAPH, TIME
 
-CSPO = Namespace(resources.NAMESPACE)
-PROV = Namespace(resources.PREFIXES["prov"])
-SCHEMA = Namespace(resources.PREFIXES["schema"])
-TIME = Namespace(resources.PREFIXES["time"])
-DCTERMS = Namespace(resources.PREFIXES["dcterms"])
-RELEASE = URIRef(SOURCE_GRAPH_BASE + "DoWPressRelease")
-ARTICLE = URIRef(SOURCE_GRAPH_BASE + "DallasExpressArticle")
-CURATION = URIRef("https://w3id.org/cspo-graph/graph/curation")
-SOURCES_GRAPH = URIRef("https://w3id.org/cspo-graph/graph/sources")
 WHITING = (
     "Our opponents are moving at jaw-dropping speed, and we must match that pace with integrated coalition "
     "capabilities that deter aggression and defend our interests"

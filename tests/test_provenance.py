@@ -9,20 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 
 from cspo_graph import resources
-from cspo_graph.provenance.sources import SOURCE_GRAPH_BASE
+from tests.graphs import ARTICLE, CSPO, CURATION, LINKS, ORG, PROV, RELEASE, SCHEMA, TIME
 
-CSPO = Namespace(resources.NAMESPACE)
-PROV = Namespace(resources.PREFIXES["prov"])
-ORG = Namespace(resources.PREFIXES["org"])
-SCHEMA = Namespace(resources.PREFIXES["schema"])
-TIME = Namespace(resources.PREFIXES["time"])
-RELEASE = URIRef(SOURCE_GRAPH_BASE + "DoWPressRelease")
-ARTICLE = URIRef(SOURCE_GRAPH_BASE + "DallasExpressArticle")
-CURATION = URIRef("https://w3id.org/cspo-graph/graph/curation")
-LINKS = URIRef("https://w3id.org/cspo-graph/graph/links")
 NATION_NAMES = [
     "Australia",
     "Canada",
