@@ -361,6 +361,47 @@ def test_oversize_url_is_refused_with_414(server_url):
     assert "query string" in reply.text
 
 
+def test_oversize_request_head_is_refused_and_the_connection_closed(server_url):
+    """A request line and headers over the limit (here a 100 KB header) get a 400, not a wait."""
+    host, port = urllib.parse.urlsplit(server_url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"GET /queries HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + b"x" * (100 << 10) + b"\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    fits = request(server_url + "queries", headers={"X-Padding": "x" * (40 << 10)})
+    assert fits.status == 200
+
+
+def test_responses_are_sent_without_waiting_for_acks():
+    """Nagle's algorithm is off on every connection the server accepts from the socket it binds
+    (asyncio leaves it on for such sockets: each kept-alive response would wait ~40 ms)."""
+    import asyncio
+
+    from cspo_graph.web.server import _send_without_delay, bind
+
+    listener = bind("127.0.0.1", 0)
+    client = socket.create_connection(listener.getsockname()[:2])
+    accepted, _ = listener.accept()
+
+    async def nodelay() -> tuple[int, int]:
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.connect_accepted_socket(asyncio.Protocol, accepted)
+        sock = transport.get_extra_info("socket")
+        before = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        _send_without_delay(transport)
+        after = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        transport.close()
+        return before, after
+
+    try:
+        assert asyncio.run(nodelay()) == (0, 1)
+    finally:
+        client.close()
+        listener.close()
+
+
 def test_requests_for_another_host_name_are_refused(server_url):
     """A web page on another site cannot reach this server through DNS rebinding."""
     port = urllib.parse.urlsplit(server_url).port
