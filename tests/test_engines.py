@@ -239,6 +239,47 @@ def test_a_worker_that_dies_by_a_signal_is_reported_in_one_line():
         pool.close()
 
 
+def _echo(payload: object) -> object:
+    """A worker's handler: a large answer for an int, a sleep for a float, the exception for one,
+    the pid for anything else."""
+    if isinstance(payload, int):
+        return "x" * payload
+    if isinstance(payload, float):
+        time.sleep(payload)
+    if isinstance(payload, Exception):
+        raise payload
+    return os.getpid()
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_the_event_loop_waits_on_a_worker_as_a_thread_does(loop):
+    """The server's path (``run_async``): a large answer comes whole (uvloop leaves the pipe
+    non-blocking), an error answer keeps its worker, a timeout kills it and the next run gets another."""
+    import asyncio
+
+    import uvloop
+
+    from cspo_graph.errors import QueryTimeout
+    from cspo_graph.runtime.workers import WorkerPool
+
+    pool = WorkerPool(_echo)
+
+    async def runs() -> None:
+        assert await pool.run_async(8 << 20, timeout=30) == "x" * (8 << 20)
+        first = await pool.run_async(None, timeout=30)
+        with pytest.raises(CspoError, match=r"^refused$"):
+            await pool.run_async(CspoError("refused"), timeout=30)
+        assert await pool.run_async(None, timeout=30) == first, "an error answer cost the worker"
+        with pytest.raises(QueryTimeout):
+            await pool.run_async(60.0, timeout=0.5)
+        assert await pool.run_async(None, timeout=30) != first, "a timed-out worker was used again"
+
+    try:
+        (uvloop.run if loop == "uvloop" else asyncio.run)(runs())
+    finally:
+        pool.close()
+
+
 def test_query_leaves_nothing_in_home_or_cache(tmp_path):
     home, cache = tmp_path / "home", tmp_path / "cache"
     home.mkdir()

@@ -109,7 +109,7 @@ def query(
     from cspo_graph.query.engines import Request, Source, open_engine
     from cspo_graph.query.library import resolve
     from cspo_graph.query.params import parse_params
-    from cspo_graph.query.render import render
+    from cspo_graph.query.render import Named
     from cspo_graph.runtime.deadline import check_timeout
     from cspo_graph.runtime.guard import allow_network
 
@@ -140,8 +140,8 @@ def query(
         page_size=page_size,
     )
     with open_engine(origin, engine) as answering:
-        result = answering.query(request)
-    emit(render(result, fmt.lower()), output)
+        written = answering.answer(request, Named(fmt.lower()))
+    emit(written.text, output)
 
 
 @click.command()

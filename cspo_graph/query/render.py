@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape, quoteattr
 
 from cspo_graph import resources
@@ -59,14 +60,20 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def _json(result: QueryResult) -> str:
+    """SPARQL JSON results, one binding per line (each line by the json module's C encoder:
+    ``indent=`` would switch to its pure-Python one, ten times slower)."""
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
     bindings = [
-        {name: _json_term(value) for name, value in zip(result.variables, row, strict=True) if value is not None}
+        json.dumps(
+            {name: _json_term(value) for name, value in zip(result.variables, row, strict=True) if value is not None},
+            ensure_ascii=False,
+        )
         for row in result.rows
     ]
-    body = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    listed = "[\n      " + ",\n      ".join(bindings) + "\n    ]" if bindings else "[]"
+    head = json.dumps(result.variables, ensure_ascii=False)
+    return f'{{\n  "head": {{"vars": {head}}},\n  "results": {{\n    "bindings": {listed}\n  }}\n}}\n'
 
 
 def _csv(result: QueryResult) -> str:
@@ -158,3 +165,40 @@ def render(result: QueryResult, fmt: str = "table") -> str:
 def media_type(kind: str, fmt: str) -> str:
     """The media type of a ``kind`` (SELECT, ASK, CONSTRUCT) result rendered in format ``fmt``."""
     return for_result(fmt, kind).media_type
+
+
+Chooser = Callable[[str], str]
+"""The name of the format a result of this kind (SELECT, ASK, CONSTRUCT) is written in.
+
+Engines that answer in worker processes send it there, so it must pickle: a
+:class:`Named` format, or the server's negotiation
+(:class:`cspo_graph.web.negotiation.Negotiated`)."""
+
+
+@dataclass(frozen=True)
+class Named:
+    """Every result in the format ``name`` (a :class:`UsageError` for a result it cannot hold)."""
+
+    name: str
+
+    def __call__(self, kind: str) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Written:
+    """A result as written out."""
+
+    text: str
+    media_type: str
+    rows: int
+    """The rows of the result (0 for ASK and CONSTRUCT)."""
+    shown: int
+    """The rows written (fewer than ``rows`` past a row cap)."""
+
+
+def write(result: QueryResult, choose: Chooser, row_cap: int | None = None) -> Written:
+    """``result`` rendered in the format ``choose`` names for its kind, its first ``row_cap`` rows only if given."""
+    fmt = choose(result.kind)
+    shown = result if row_cap is None else replace(result, rows=result.rows[:row_cap])
+    return Written(render(shown, fmt), media_type(result.kind, fmt), len(result.rows), len(shown.rows))

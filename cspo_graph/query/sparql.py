@@ -61,6 +61,9 @@ def deep_recursion() -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
+_BRACKETS = re.compile(r"[{}()\[\]]")
+
+
 def check_nesting(text: str, source: str) -> None:
     """Refuse, before any engine sees it, a query nested deeper than every engine can take.
 
@@ -68,11 +71,11 @@ def check_nesting(text: str, source: str) -> None:
     counts too), which can only make the limit stricter.
     """
     depth = deepest = 0
-    for char in text:
+    for char in _BRACKETS.findall(text):
         if char in "{([":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in "})]":
+        else:
             depth -= 1
     unions = text.upper().count("UNION")
     if deepest > MAX_NESTING or unions > MAX_UNIONS:
@@ -179,7 +182,7 @@ _SELECT_ALL = re.compile(r"\bselect\s+(?:distinct\s+|reduced\s+)?\*", re.IGNOREC
 
 def in_written_order(result: QueryResult, text: str) -> QueryResult:
     """``result`` with the columns of a ``SELECT *`` in the order the query first names its variables."""
-    if result.kind != "SELECT" or not _SELECT_ALL.search(text):
+    if result.kind != "SELECT" or "*" not in text or not _SELECT_ALL.search(text):
         return result
     from pyparsing import ParseBaseException, ParseResults
     from rdflib.plugins.sparql.parser import parseQuery

@@ -23,7 +23,7 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -153,6 +153,35 @@ def _answered(connection: Connection, seconds: float | None) -> bool:
             return True
 
 
+async def _answered_async(connection: Connection, seconds: float | None) -> bool:
+    """:func:`_answered`, awaited on the running event loop."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = connection.fileno()
+    loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
+    try:
+        await asyncio.wait_for(ready, seconds)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop made it non-blocking: a large answer would be read in part
+    return True
+
+
+def _unwrapped(status: str, value: Any) -> Any:
+    """The answer, or the exception the worker sent raised (its worker is kept: it answered)."""
+    if status == "error":
+        raise value
+    return value
+
+
+def _late(what: str, seconds: float | None) -> QueryTimeout:
+    return QueryTimeout(f"{what}: the query ran past its time limit of {seconds:g} s and was stopped")
+
+
 @dataclass(eq=False)
 class _Worker:
     pid: int
@@ -197,27 +226,55 @@ class WorkerPool:
         A ``label`` names the run for :meth:`cancel`."""
         seconds = check_timeout(timeout)
         worker = self._acquire(network)
+        with self._using(worker, label):
+            worker.connection.send(payload)
+            if not _answered(worker.connection, seconds):
+                raise _late(what, seconds)
+            status, value = self._outcome(worker, what)
+        return _unwrapped(status, value)
+
+    async def run_async(
+        self, payload: Any, *, timeout: float | None, network: bool = False, what: str = "<query>", label: str = ""
+    ) -> Any:
+        """:meth:`run` for an event loop: the loop itself waits on the worker's pipe (no thread is held,
+        none handed over to), and a cancelled task kills its worker as a timeout does."""
+        import asyncio
+
+        seconds = check_timeout(timeout)
+        worker = self._take_idle(network)
+        if worker is None:  # wait for one, or fork one, in a thread
+            worker = await asyncio.to_thread(self._acquire, network)
+        with self._using(worker, label):
+            worker.connection.send(payload)
+            if not await _answered_async(worker.connection, seconds):
+                raise _late(what, seconds)
+            status, value = self._outcome(worker, what)
+        return _unwrapped(status, value)
+
+    @contextlib.contextmanager
+    def _using(self, worker: _Worker, label: str) -> Iterator[None]:
+        """A run on ``worker``: named by ``label`` meanwhile; after a timeout, a death or an
+        interrupt the worker is killed and never used again, else it goes back to the idle ones."""
         if label:
             with self._lock:
                 self._labelled[label] = worker
         try:
-            worker.connection.send(payload)
-            if not _answered(worker.connection, seconds):
-                raise QueryTimeout(f"{what}: the query ran past its time limit of {seconds:g} s and was stopped")
-            try:
-                status, value = worker.connection.recv()
-            except (EOFError, OSError):
-                raise _died(what, self._discard(worker)) from None
-        except BaseException:  # a timeout, a death, an interrupt: the worker is not used again
+            yield
+        except BaseException:
             self._forget(label)
             self._discard(worker)
             self._release(None)
             raise
         self._forget(label)
         self._release(worker)
-        if status == "error":
-            raise value
-        return value
+
+    def _outcome(self, worker: _Worker, what: str) -> tuple[str, Any]:
+        """What the worker sent: ``("ok", answer)`` or ``("error", exception)``."""
+        try:
+            outcome: tuple[str, Any] = worker.connection.recv()
+        except (EOFError, OSError):
+            raise _died(what, self._discard(worker)) from None
+        return outcome
 
     def cancel(self, label: str) -> bool:
         """Kill the worker running the run named ``label`` (its :meth:`run` raises); false if none runs."""
@@ -234,12 +291,22 @@ class WorkerPool:
             with self._lock:
                 self._labelled.pop(label, None)
 
+    def _take_idle(self, network: bool) -> _Worker | None:
+        """An idle worker of the right kind, if one is waiting (none: :meth:`_acquire` waits or forks)."""
+        with self._lock:
+            match = next((w for w in reversed(self._idle) if w.network == network), None)
+            if match is None:
+                return None
+            self._idle.remove(match)
+        self._keep_a_spare(network)
+        return match
+
     def _acquire(self, network: bool) -> _Worker:
         """An idle worker of the right kind, or a new one once fewer than ``max_workers`` are alive."""
         surplus = None
         with self._lock:
             while True:
-                match = next((w for w in self._idle if w.network == network), None)
+                match = next((w for w in reversed(self._idle) if w.network == network), None)
                 if match is not None:
                     self._idle.remove(match)
                     break

@@ -37,7 +37,7 @@ Why Starlette on uvicorn for the HTTP layer:
   keep-alive discipline, and everything else (routing, form decoding, streaming
   bodies) would be written here by hand.
 - Starlette (routing, requests, responses, static files, a host-header guard) and
-  uvicorn (an HTTP/1.1 server on h11 with header-size, keep-alive and concurrency
+  uvicorn (an HTTP/1.1 server, here on uvloop and httptools, with keep-alive and concurrency
   limits) are small, widely used and well kept, and they leave the SPARQL part
   to this project's own engines and ``render``.
 """
@@ -66,11 +66,10 @@ from cspo_graph.query.engines import Request as EngineRequest
 from cspo_graph.query.engines.memory import RdflibEngine
 from cspo_graph.query.library import NamedQuery, query_library
 from cspo_graph.query.params import parse_term
-from cspo_graph.query.render import media_type, render
 from cspo_graph.query.results import Term
 from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
 from cspo_graph.web import entities, workbench
-from cspo_graph.web.negotiation import NotAcceptable, choose_format
+from cspo_graph.web.negotiation import Negotiated, NotAcceptable
 from cspo_graph.web.protocol import QueryOperation, query_operation, read_parameters
 
 if TYPE_CHECKING:
@@ -201,7 +200,8 @@ class Endpoint:
         self.engine = engine
         self.limits = limits
         self.library: dict[str, NamedQuery] = {q.name: q for q in query_library()}
-        self._workers = anyio.CapacityLimiter(limits.workers)
+        self.workers = anyio.CapacityLimiter(limits.workers)
+        """Requests worked on at once (a query waits here for its turn, not in a thread)."""
 
     async def answer(
         self,
@@ -211,15 +211,12 @@ class Endpoint:
         params: dict[str, Term] | None = None,
         source: str = "query",
     ) -> Response:
-        """Run the query in a worker and write its result in the format the request asks for."""
+        """Run the query and write its result in the format the request asks for (both in a worker)."""
 
-        def work() -> tuple[str, str]:
-            result = self.engine.query(self.request(operation, params or {}, source))
-            chosen = choose_format(accept, result.kind, operation.formats)
-            return render(result, chosen), media_type(result.kind, chosen)
-
-        body, media = await self.bounded(work, source)
-        return Response(body, media_type=media, headers={"vary": "Accept"})
+        request = self.request(operation, params or {}, source)
+        async with self.workers:
+            written = await self.engine.answer_async(request, Negotiated(accept, operation.formats))
+        return Response(written.text, media_type=written.media_type, headers={"vary": "Accept"})
 
     def request(self, operation: QueryOperation, bindings: dict[str, Term], source: str) -> EngineRequest:
         """What the engine is asked: the query with its bindings, dataset and time limit."""
@@ -242,7 +239,7 @@ class Endpoint:
         """``work()`` in a thread; its queries run in the engine's workers, stopped at the time limit."""
         from anyio import to_thread
 
-        return await to_thread.run_sync(work, limiter=self._workers)
+        return await to_thread.run_sync(work, limiter=self.workers)
 
     async def parameters(self, request: Request) -> Any:
         """The request's parameters, within the size limits."""

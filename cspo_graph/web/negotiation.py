@@ -13,6 +13,9 @@ and is refused as a whole when the client refuses its own media type (``q=0``).
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import mimeparse
 
 from cspo_graph.errors import CspoError, InputError, UsageError
@@ -52,9 +55,13 @@ def _readable(accept: str) -> str:
     return ",".join(item for item in accept.split(",") if item.strip() and parses(item))
 
 
+@functools.lru_cache(maxsize=512)
 def choose_format(accept: str | None, kind: str, asked: tuple[str, ...] = ()) -> str:
     """The name of the format to answer a ``kind`` result in: the first of the ``format`` values
-    ``asked`` that can hold it, else the best for the ``Accept`` header (none: the first offer)."""
+    ``asked`` that can hold it, else the best for the ``Accept`` header (none: the first offer).
+
+    Remembered: clients send the same few headers again and again, and reading one costs more
+    than a quick query."""
     errors: list[UsageError] = []
     for value in asked:
         try:
@@ -65,6 +72,18 @@ def choose_format(accept: str | None, kind: str, asked: tuple[str, ...] = ()) ->
     if unknown or (errors and (not accept or accept.strip() in ("", "*/*"))):
         raise (unknown or errors)[0]
     return _negotiated(accept, kind)
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    """A request's choice of format, made once the result's kind is known (a
+    :data:`cspo_graph.query.render.Chooser`, sent with the query to the worker that writes it)."""
+
+    accept: str | None
+    asked: tuple[str, ...] = ()
+
+    def __call__(self, kind: str) -> str:
+        return choose_format(self.accept, kind, self.asked)
 
 
 def _asked(value: str, kind: str) -> str:

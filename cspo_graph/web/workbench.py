@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from importlib import resources as package_files
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,8 @@ from starlette.routing import Route
 
 from cspo_graph.errors import UsageError
 from cspo_graph.query.engines import Request as EngineRequest
-from cspo_graph.query.render import media_type, render
 from cspo_graph.query.sparql import ReadOnlyError
-from cspo_graph.web.negotiation import choose_format
+from cspo_graph.web.negotiation import Negotiated
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -79,17 +77,11 @@ def routes(endpoint: Endpoint) -> list[Route]:
         if label and not REQUEST_ID.fullmatch(label):
             raise UsageError("an X-Request-Id is 8 to 64 letters, digits and dashes")
 
-        def work() -> tuple[str, str, int, int]:
-            query = EngineRequest(texts[0], "query", timeout=endpoint.limits.timeout, label=label)
-            result = endpoint.engine.query(query)
-            total = len(result.rows)
-            shown = replace(result, rows=result.rows[:ROW_CAP])
-            chosen = choose_format(accept, result.kind)
-            return render(shown, chosen), media_type(result.kind, chosen), total, len(shown.rows)
-
-        body, media, total, sent = await endpoint.bounded(work, "query")
-        headers = {"vary": "Accept", "x-total-rows": str(total), "x-shown-rows": str(sent)}
-        return Response(body, media_type=media, headers=headers)
+        query = EngineRequest(texts[0], "query", timeout=endpoint.limits.timeout, label=label)
+        async with endpoint.workers:
+            written = await endpoint.engine.answer_async(query, Negotiated(accept), row_cap=ROW_CAP)
+        headers = {"vary": "Accept", "x-total-rows": str(written.rows), "x-shown-rows": str(written.shown)}
+        return Response(written.text, media_type=written.media_type, headers=headers)
 
     async def timeline(request: Request) -> Response:
         from dataclasses import asdict

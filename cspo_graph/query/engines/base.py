@@ -15,9 +15,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 if TYPE_CHECKING:
+    from cspo_graph.query.render import Chooser, Written
     from cspo_graph.query.results import QueryResult, Term
     from cspo_graph.runtime.workers import WorkerPool
     from cspo_graph.stores.http import Credentials
@@ -88,6 +89,19 @@ class Engine(ABC):
 
         return in_written_order(self.evaluate(request), request.text)
 
+    def answer(self, request: Request, choose: Chooser, *, row_cap: int | None = None) -> Written:
+        """:meth:`query`'s result written in the format ``choose`` names for its kind
+        (:func:`cspo_graph.query.render.write`): what the CLI prints and the server sends."""
+        from cspo_graph.query.render import write
+
+        return write(self.query(request), choose, row_cap)
+
+    async def answer_async(self, request: Request, choose: Chooser, *, row_cap: int | None = None) -> Written:
+        """:meth:`answer` for an event loop (the server's): here, in a thread."""
+        import asyncio
+
+        return await asyncio.to_thread(self.answer, request, choose, row_cap=row_cap)
+
     @abstractmethod
     def evaluate(self, request: Request) -> QueryResult:
         """The engine's own answer to ``request`` (what :meth:`query` returns, columns aside)."""
@@ -109,17 +123,58 @@ class Engine(ABC):
 
 class PooledEngine(Engine):
     """A local engine: its queries run in a :class:`~cspo_graph.runtime.workers.WorkerPool`
-    (network-isolated processes, each stopped at its request's time limit)."""
+    (network-isolated processes, each stopped at its request's time limit), and
+    :meth:`answer` writes the result there too, within the same limit: only the text
+    comes back."""
 
     _pool: WorkerPool
 
+    @abstractmethod
+    def _answer(self, request: Request) -> QueryResult:
+        """The engine's answer, in a worker (what :meth:`evaluate` returns)."""
+
     def evaluate(self, request: Request) -> QueryResult:
-        return self._pool.run(
-            request, timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label
-        )
+        result: QueryResult = self._run(_Job(request))
+        return result
+
+    def answer(self, request: Request, choose: Chooser, *, row_cap: int | None = None) -> Written:
+        written: Written = self._run(_Job(request, choose, row_cap))
+        return written
+
+    async def answer_async(self, request: Request, choose: Chooser, *, row_cap: int | None = None) -> Written:
+        """:meth:`answer`, the event loop waiting on the worker itself."""
+        written: Written = await self._pool.run_async(_Job(request, choose, row_cap), **_limits(request))
+        return written
+
+    def _run(self, job: _Job) -> Any:
+        return self._pool.run(job, **_limits(job.request))
+
+    def _work(self, job: _Job) -> QueryResult | Written:
+        """What a worker does with a job (the pool's handler)."""
+        result = self._answer(job.request)
+        if job.choose is None:
+            return result
+        from cspo_graph.query.render import write
+        from cspo_graph.query.sparql import in_written_order
+
+        return write(in_written_order(result, job.request.text), job.choose, job.row_cap)
 
     def cancel(self, label: str) -> bool:
         return self._pool.cancel(label)
 
     def close(self) -> None:
         self._pool.close()
+
+
+def _limits(request: Request) -> dict[str, Any]:
+    """How the pool runs a request: its time limit, network, name in errors and label."""
+    return dict(timeout=request.timeout, network=request.allow_service, what=request.source, label=request.label)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a pooled engine sends its worker: the request, and how to write its result (none: send it back)."""
+
+    request: Request
+    choose: Chooser | None = None
+    row_cap: int | None = None

@@ -94,7 +94,7 @@ class RdflibEngine(PooledEngine):
             from cspo_graph.rdf.reasoning import materialize
 
             materialize(self.dataset, source.reason.lower())
-        self._pool = WorkerPool(self._answer, max_workers=workers, preload=self._preload)
+        self._pool = WorkerPool(self._work, max_workers=workers, preload=self._preload)
 
     def _preload(self) -> None:
         """Import (and run once) rdflib's SPARQL parser and evaluator, for every worker to inherit."""

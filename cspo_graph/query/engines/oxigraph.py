@@ -104,7 +104,7 @@ class OxigraphEngine(PooledEngine):
             self._union = not info.union  # a store of one graph asks Oxigraph for the union (that graph)
         else:
             self._store = load_memory(source.files)
-        self._pool = WorkerPool(self._answer, max_workers=workers, warm=self._warm)
+        self._pool = WorkerPool(self._work, max_workers=workers, warm=self._warm)
 
     def _opened(self) -> pyoxigraph.Store:
         """The store (in a worker, the on-disk one is opened as the worker starts)."""
