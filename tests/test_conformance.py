@@ -11,7 +11,7 @@ What is proved: cspo-graph's own layer (loading, conversion, serializers, checks
 test that the engine beneath it passes. An engine's own failures are listed, with the
 reason, in ``tests/w3c/expected-failures.toml``, and so are the tests cspo-graph cannot
 pass through its command line although the engine does (``lost-by-ENGINE``: the dataset
-model, the base IRI), each with its reason; a test whose outcome differs from that file, a
+model), each with its reason; a test whose outcome differs from that file, a
 new failure or one that went away, fails the suite, so the list stays true.
 """
 

@@ -307,6 +307,53 @@ def test_the_issue_example_through_the_cli(cli, tmp_path, args):
     assert result.output.splitlines() == ["nation,n", "United States,1"]
 
 
+RELATIVE = "BASE <sub/>\nSELECT ?here ?there WHERE {\n  BIND(<> AS ?here) BIND(<../d.ttl#x> AS ?there)\n}\n"
+"""Relative IRIs, and a relative BASE, which resolve against the query's base IRI."""
+
+
+@pytest.mark.parametrize("engine", [*LOCAL, "remote"])
+def test_relative_iris_resolve_against_the_base_iri_on_every_engine(engines, engine, server_url, tmp_path):
+    """The remote engine is sent the query with its IRIs resolved: the endpoint's own base plays no part."""
+    query = tmp_path / "q.rq"
+    request = Request(RELATIVE, str(query), base=query.as_uri())
+    if engine == "remote":
+        with open_engine(Source(endpoint=server_url + "sparql")) as remote:
+            result = remote.query(request)
+    else:
+        result = engines[engine].query(request)
+    folder = tmp_path.as_uri()
+    assert [[cell.value for cell in row] for row in result.rows] == [[f"{folder}/sub/", f"{folder}/d.ttl#x"]]
+
+
+@pytest.mark.parametrize("args", [[], ["--engine", "oxigraph"], ["--store"]])
+def test_a_query_file_names_a_graph_relative_to_itself_and_an_expression_to_the_directory(
+    cli, tmp_path, monkeypatch, args
+):
+    """Issue 11: `query FILE.rq` had no base IRI, so `GRAPH <d.ttl>` found nothing or was refused."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "d.ttl").write_text("<https://example.org/s> <https://example.org/p> 1, 2 .\n")
+    (folder / "q.rq").write_text("SELECT (COUNT(*) AS ?n) WHERE {\n  GRAPH <d.ttl> { ?s ?p ?o }\n}\n")
+    source = ["--data", str(folder / "d.ttl"), *args]
+    if args == ["--store"]:
+        assert cli("load", str(folder / "d.ttl"), "--store", str(tmp_path / "st")).exit_code == 0
+        source = ["--store", str(tmp_path / "st")]
+    monkeypatch.chdir(tmp_path)
+    for query in (["data/q.rq"], ["-e", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <data/d.ttl> { ?s ?p ?o } }"]):
+        result = cli("query", *query, *source, "-f", "csv")
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == ["n", "2"]
+
+
+@pytest.mark.parametrize("args", [[], ["--engine", "oxigraph"]])
+def test_errors_keep_the_line_and_column_of_the_file_with_a_base(cli, tmp_path, args):
+    query = tmp_path / "bad.rq"
+    query.write_text("BASE <sub/>\nSELECT * WHERE {\n  ?s ?p\n}\n")
+    result = cli("query", str(query), *args)
+    assert result.exit_code != 0
+    assert result.output.startswith(f"Error: {query}:3:3: SPARQL syntax error")
+
+
 def test_param_semantics_are_documented_in_help(cli):
     text = " ".join(cli("query", "--help").output.split())
     assert "SEP-0007" in text and "same on every engine" in text

@@ -93,6 +93,8 @@ def query(
     ontology and curated data are queried. With --store DIR the
     on-disk store made by 'cspo-graph load' answers, fast on large data.
     Every engine gives the same answer, with the same --param bindings.
+    Relative IRIs resolve against the query file's location (its file://
+    URI), or the current directory's for -e.
 
     \b
     Examples:
@@ -107,7 +109,7 @@ def query(
     """
     from cspo_graph.errors import UsageError
     from cspo_graph.query.engines import Request, Source, open_engine
-    from cspo_graph.query.library import resolve
+    from cspo_graph.query.library import base_iri, resolve
     from cspo_graph.query.params import parse_params
     from cspo_graph.query.render import Named
     from cspo_graph.runtime.deadline import check_timeout
@@ -116,17 +118,22 @@ def query(
     if (query_ref is None) == (expression is None):
         raise UsageError("give exactly one of QUERY (a library name or FILE.rq) and -e SPARQL")
     if expression is not None:
-        text, source = expression, "<expression>"
+        text, source, base = expression, "<expression>", base_iri()
     else:
         assert query_ref is not None
         named = resolve(query_ref)
-        text, source = named.text, str(named.path)
+        text, source, base = named.text, str(named.path), named.base
     if (graphs or credentials or page_size) and endpoint is None:
         raise UsageError("--graph, --user and --page-size need --endpoint")
     if reason and (store is not None or endpoint is not None):
         raise UsageError("--reason works on data in memory, not with --store or --endpoint")
     request = Request(
-        text, source, parse_params(params), timeout=check_timeout(timeout or None), allow_service=allow_service
+        text,
+        source,
+        parse_params(params),
+        timeout=check_timeout(timeout or None),
+        allow_service=allow_service,
+        base=base,
     )
     if allow_service or endpoint is not None:
         allow_network()

@@ -2,6 +2,9 @@
 
 Each ``queries/NAME.rq`` opens with two comment lines, ``# Title`` and
 ``# One-line description``; the query is run by its NAME from any directory.
+
+A query read from a file has the file's ``file://`` URI as its base IRI, as SPARQL has a
+document's location: its relative IRIs resolve against where it is (:func:`base_iri`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ class NamedQuery:
     description: str
     text: str
     path: Path
+
+    @property
+    def base(self) -> str:
+        """The query's base IRI: its file's ``file://`` URI."""
+        return base_iri(self.path)
+
+
+def base_iri(path: Path | None = None) -> str:
+    """The base IRI of a query read from the file ``path`` (its ``file://`` URI), or of a query
+    typed on the command line (``path`` None): the current directory's, with its trailing slash."""
+    if path is None:
+        return Path.cwd().as_uri().rstrip("/") + "/"
+    return path.resolve().as_uri()
 
 
 def read_query_file(path: Path) -> NamedQuery:

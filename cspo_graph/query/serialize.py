@@ -343,7 +343,7 @@ def checked_text(request: Request) -> tuple[Query, str]:
     from cspo_graph.query.bindings import substitute
     from cspo_graph.query.sparql import check_params, prepare
 
-    query = prepare(request.text, source=request.source, allow_service=request.allow_service)
+    query = prepare(request.text, source=request.source, allow_service=request.allow_service, base=request.base)
     check_params(query, request.bindings)
     substitute(query, request.bindings)
     try:

@@ -108,14 +108,29 @@ def walk(node: Any) -> Iterator[Any]:
             pending.extend(current)
 
 
-def prepare(text: str, *, source: str = "<query>", allow_service: bool = False) -> Query:
-    """Parse and translate a query, refusing updates, deep nesting and (by default) SERVICE."""
+def prepare(text: str, *, source: str = "<query>", allow_service: bool = False, base: str | None = None) -> Query:
+    """Parse and translate a query, refusing updates, deep nesting and (by default) SERVICE.
+
+    ``base``: the IRI its relative IRIs (and a relative ``BASE``) resolve against.
+    """
     check_nesting(text, source)
     with deep_recursion():
-        return _prepare(text, source, allow_service)
+        return _prepare(text, source, allow_service, base)
 
 
-def _prepare(text: str, source: str, allow_service: bool) -> Query:
+def _resolve_bases(prologue: Any, base: str) -> None:
+    """Resolve each ``BASE`` declaration against the one before it (the first against ``base``),
+    as SPARQL does: rdflib would take a relative one as it stands."""
+    from urllib.parse import urljoin
+
+    from rdflib.term import URIRef
+
+    for declaration in prologue:
+        if declaration.name == "Base":
+            declaration["iri"] = base = URIRef(urljoin(base, declaration.iri))
+
+
+def _prepare(text: str, source: str, allow_service: bool, base: str | None) -> Query:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -131,8 +146,10 @@ def _prepare(text: str, source: str, allow_service: bool) -> Query:
         raise ReadOnlyError(f"{source}: SPARQL Update is refused: cspo-graph query is read-only") from None
     except RecursionError:
         raise too_deep(source) from None
+    if base is not None:
+        _resolve_bases(tree[0], base)
     try:
-        query = translateQuery(tree, initNs=resources.PREFIXES)
+        query = translateQuery(tree, base=base, initNs=resources.PREFIXES)
     except RecursionError:
         raise too_deep(source) from None
     except Exception as exc:  # rdflib raises plain Exception for unknown prefixes and the like

@@ -56,6 +56,8 @@ class View:
     description: str
     query: str
     source: str = "<view>"
+    base: str | None = None
+    """The query's base IRI (a view read from a file: the file's)."""
 
 
 VIEWS: dict[str, View] = {
@@ -189,7 +191,7 @@ def view_from_file(path: str | Path) -> View:
     from cspo_graph.query.library import read_query_file
 
     named = read_query_file(Path(path))
-    return View(named.name, named.title, named.description, named.text, str(path))
+    return View(named.name, named.title, named.description, named.text, str(path), named.base)
 
 
 def build(engine: RdflibEngine, view: View | str = DEFAULT_VIEW, *, timeout: float | None = None) -> nx.MultiDiGraph:
@@ -203,7 +205,7 @@ def build(engine: RdflibEngine, view: View | str = DEFAULT_VIEW, *, timeout: flo
     if isinstance(view, str):
         view = view_named(view)
     data = engine.dataset
-    result = engine.query(Request(view.query, view.source, timeout=timeout))
+    result = engine.query(Request(view.query, view.source, timeout=timeout, base=view.base))
     if result.kind != "CONSTRUCT":
         raise InputError(f"a view needs a CONSTRUCT query, not a {result.kind} query", view.source)
     links = rdflib.Graph()

@@ -46,6 +46,10 @@ class Request:
 
     When either is given, the two make the query's dataset and replace its FROM and FROM
     NAMED, as the Protocol says; a part not given is empty."""
+    base: str | None = None
+    """The IRI the query's relative IRIs resolve against, and a relative ``BASE`` it declares
+    (:func:`cspo_graph.query.library.base_iri`: a query file's ``file://`` URI). ``None``: the
+    query has no base IRI, and a relative IRI in it is the engine's to judge."""
 
     @property
     def sets_dataset(self) -> bool:

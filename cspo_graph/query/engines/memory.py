@@ -37,10 +37,12 @@ def evaluate(
     allow_service: bool = False,
     source: str = "<query>",
     graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+    base: str | None = None,
 ) -> QueryResult:
     """Check, bind and evaluate ``text`` over ``dataset`` with rdflib (here, in this process).
 
-    ``graphs``: the default and named graphs that replace the query's FROM and FROM NAMED.
+    ``graphs``: the default and named graphs that replace the query's FROM and FROM NAMED;
+    ``base``: the base IRI of the query (:attr:`Request.base`).
     """
     import rdflib.plugins.sparql as rdflib_sparql
     from rdflib.plugins.sparql.sparql import SPARQLError
@@ -48,7 +50,7 @@ def evaluate(
     from cspo_graph.query.bindings import substitute
     from cspo_graph.query.sparql import check_params, deep_recursion, prepare, service_refused, too_deep
 
-    query = prepare(text, source=source, allow_service=allow_service)
+    query = prepare(text, source=source, allow_service=allow_service, base=base)
     check_params(query, bindings)
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False
     try:
@@ -108,4 +110,5 @@ class RdflibEngine(PooledEngine):
             allow_service=request.allow_service,
             source=request.source,
             graphs=(request.default_graphs, request.named_graphs) if request.sets_dataset else None,
+            base=request.base,
         )

@@ -56,7 +56,7 @@ def _rejected(store: pyoxigraph.Store, request: Request, error: SyntaxError) -> 
     """The error for a text Oxigraph rejects: the rdflib engine's own when it rejects it too."""
     from cspo_graph.query.sparql import prepare
 
-    prepare(request.text, source=request.source, allow_service=True)  # raises the rdflib engine's error
+    prepare(request.text, source=request.source, allow_service=True, base=request.base)  # the rdflib engine's error
     message = str(error).splitlines()[0]
     match = _OX_QUERY_ERROR.match(message)
     if match:
@@ -78,7 +78,7 @@ def _refuse_service_as_rdflib_does(request: Request) -> None:
     if "service" not in folded and "\\u" not in folded:
         return
     try:
-        prepare(request.text, source=request.source)
+        prepare(request.text, source=request.source, base=request.base)
     except ServiceRefused:
         raise
     except CspoError:
@@ -144,6 +144,7 @@ class OxigraphEngine(PooledEngine):
             answer = store.query(
                 text,
                 use_default_graph_as_union=self._union and not request.sets_dataset,
+                base_iri=request.base,
                 prefixes=resources.PREFIXES,
                 default_graph=default,
                 named_graphs=named,
