@@ -104,7 +104,9 @@
       groups: groups,
       nodes: {
         scaling: { min: 10, max: 34 },
-        font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff" },
+        // On a white background too: an edge passing behind a label does not run through its words.
+        font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff",
+                background: "rgba(255,255,255,0.85)" },
         borderWidth: 1.5,
         widthConstraint: { maximum: 170 },
       },
