@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import axe
 import pytest
 import rdflib
-from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_PIDS, SERVER_TIMEOUT, serving
+from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_PIDS, SERVER_TIMEOUT, recording_page, serving
 from playwright.sync_api import expect
 from processes import busy_descendants
 
@@ -25,6 +25,7 @@ HOSTILE = "<img src=x onerror=alert(document.domain)>"
 NS = "https://w3id.org/cspo-graph/ns#"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HUNDRED_THOUSAND = "SELECT ?a ?c ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"
+FORTY_TWO = "SELECT ?x WHERE { BIND(42 AS ?x) }"
 
 
 def open_page(page, server_url: str) -> None:
@@ -51,7 +52,16 @@ def assert_stayed_local(page, server_url: str) -> None:
 
 
 def cells(page, column: int) -> list[str]:
-    return page.locator(f".yasr table.dataTable tbody tr td:nth-child({column + 1})").all_inner_texts()
+    """The cells of a column of the results shown (the active tab's)."""
+    return page.locator(f".yasr:visible table.dataTable tbody tr td:nth-child({column + 1})").all_inner_texts()
+
+
+def tab_names(page) -> list[str]:
+    return [name.replace("✖", "").strip() for name in page.locator(".tabsList .tab").all_inner_texts()]
+
+
+def editor_text(page) -> str:
+    return page.locator(".yasqe:visible .CodeMirror").evaluate("editor => editor.CodeMirror.getValue()")
 
 
 def test_a_library_query_opens_in_its_tab_and_shows_typed_values(page, server_url):
@@ -81,14 +91,91 @@ def test_download_links_give_the_full_result(page, server_url):
     assert download.value.suggested_filename == "founders.csv"
 
 
-def test_the_url_shares_the_query(page, server_url):
+def test_the_url_shares_the_query(page, browser, server_url):
     open_page(page, server_url)
-    set_query(page, "SELECT ?x WHERE { BIND(42 AS ?x) }")
+    set_query(page, FORTY_TWO)
     page.click(".yasqe_share")
     shared = page.locator(".yasqe_sharePopup input, .yasqe_sharePopup textarea").first.input_value()
     assert "BIND(42" in urllib.parse.unquote_plus(shared)
     page.goto(shared)
     expect(page.locator(".yasqe .CodeMirror")).to_contain_text("BIND(42 AS ?x)")
+    with recording_page(browser) as fresh:  # nothing stored in this browser: the link alone opens the query
+        fresh.goto(shared)
+        expect(fresh.locator("#status")).to_have_text(re.compile(r"^1 row · "))  # it ran, and the page followed it
+        assert tab_names(fresh) == ["Query"]
+        assert editor_text(fresh) == FORTY_TWO
+        assert cells(fresh, 1) == ['"42"^^xsd:integer']
+        assert fresh.locator("#downloads a").all_inner_texts() == ["JSON", "XML", "CSV", "TSV"]
+        expect(fresh.locator("#cancel")).to_be_disabled()
+        assert fresh.errors == []
+        assert_stayed_local(fresh, server_url)
+
+
+def test_a_click_on_a_column_header_sorts_the_rows(page, server_url):
+    open_page(page, server_url)
+    page.select_option("#library", "members")
+    run_and_wait(page)
+    nations = cells(page, 1)
+    assert nations[:5] == [f'"{nation}"@en' for nation in FOUNDERS]  # the query's order: by year, then name
+    header = page.locator(".yasr table.dataTable thead th").nth(1)
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert cells(page, 1) == sorted(nations) != nations
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert cells(page, 1) == sorted(nations, reverse=True)
+    set_query(page, "SELECT ?n WHERE { VALUES ?n { 5 40 12 3 100 } }")
+    run_and_wait(page)
+    page.locator(".yasr table.dataTable thead th").nth(1).click()
+    numbers = [f'"{n}"^^xsd:integer' for n in (3, 5, 12, 40, 100)]
+    assert cells(page, 1) == numbers  # as numbers, not as text ("100" before "12")
+    page.locator(".yasr table.dataTable thead th").nth(1).click()
+    assert cells(page, 1) == numbers[::-1]
+    assert page.errors == []
+
+
+def test_the_filter_box_keeps_the_rows_that_match(page, server_url):
+    open_page(page, server_url)
+    page.select_option("#library", "members")
+    run_and_wait(page)
+    info = page.locator(".yasr .dt-info")
+    expect(info).to_have_text("Showing 1 to 10 of 10 entries")
+    box = page.locator(".yasr .tableFilter")
+    box.press_sequentially("King")  # typed, key by key
+    expect(info).to_have_text("Showing 1 to 1 of 1 entry (filtered from 10 total entries)")
+    assert cells(page, 1) == ['"United Kingdom"@en']
+    box.fill("2023")  # pasted: the text changes with no key pressed
+    expect(info).to_have_text("Showing 1 to 3 of 3 entries (filtered from 10 total entries)")
+    assert cells(page, 1) == ['"Italy"@en', '"Japan"@en', '"Norway"@en']
+    assert set(cells(page, 2)) == {'"2023"^^xsd:gYear'}
+    box.fill("")
+    expect(info).to_have_text("Showing 1 to 10 of 10 entries")
+    assert len(cells(page, 1)) == 10
+
+
+def test_the_tabs_keep_what_was_run_across_a_reload(page, server_url):
+    open_page(page, server_url)
+    page.select_option("#library", "founders")
+    run_and_wait(page)
+    page.click("#new-tab")
+    set_query(page, FORTY_TWO)
+    run_and_wait(page)
+    page.reload()
+    expect(page.locator(".yasqe:visible .CodeMirror")).to_have_count(1)
+    assert tab_names(page) == ["Query", "Founding members of the CSpO", "Query 1"]
+    assert editor_text(page) == FORTY_TWO
+    assert cells(page, 1) == ['"42"^^xsd:integer']  # the result was kept with the query
+    page.click(".tabsList .tab:has-text('Founding members') a")
+    expect(page.locator(".yasr:visible table.dataTable")).to_have_count(1)
+    assert editor_text(page).startswith("# Founding members of the CSpO")
+    assert cells(page, 1) == [f'"{nation}"@en' for nation in FOUNDERS]
+    page.click(".tabsList .tab:has-text('Query 1') .closeTab")
+    assert tab_names(page) == ["Query", "Founding members of the CSpO"]
+    page.click(".tabsList .tab.active a", button="right")  # the tab menu brings a closed tab back
+    page.click(".context-menu li:has-text('Undo close Tab')")
+    assert tab_names(page) == ["Query", "Founding members of the CSpO", "Query 1"]
+    assert editor_text(page) == FORTY_TWO
+    assert page.errors == []
 
 
 def test_clicking_an_iri_in_the_results_opens_its_entity_page(page, server_url):

@@ -13,8 +13,8 @@
   var LABEL_MAX = 44;
   var FOCUS_ABOVE = 40; // views with more nodes than this start on one neighbourhood
   var FOCUS_MAX = 30; // of at most this many nodes
-  var LABEL_GAP = 6; // canvas pixels kept between two nodes' boxes (shape and label)
-  var MAX_GROWTH = 240; // canvas pixels a node may be moved out to clear edge labels
+  var READABLE = 10 / 15; // the least scale such a start is shown at: node labels (15 px) at 10 px on screen
+  var LABEL_GAP = 6; // canvas pixels kept between two boxes with text (a node's shape and label, an edge's label)
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -92,7 +92,7 @@
       };
       if (total[pair] > 1) {
         var side = (nth % 2 ? "curvedCW" : "curvedCCW");
-        edge.smooth = { type: e.from < e.to ? side : (side === "curvedCW" ? "curvedCCW" : "curvedCW"),
+        edge.smooth = { enabled: true, type: e.from < e.to ? side : (side === "curvedCW" ? "curvedCCW" : "curvedCW"),
                         roundness: 0.2 + 0.15 * Math.floor((nth - 1) / 2) };
       }
       return edge;
@@ -104,7 +104,9 @@
       groups: groups,
       nodes: {
         scaling: { min: 10, max: 34 },
-        font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff" },
+        // On a white background too: an edge passing behind a label does not run through its words.
+        font: { size: 15, face: "system-ui, sans-serif", color: "#1d1d1f", strokeWidth: 4, strokeColor: "#ffffff",
+                background: "rgba(255,255,255,0.85)" },
         borderWidth: 1.5,
         widthConstraint: { maximum: 170 },
       },
@@ -115,7 +117,7 @@
         // Horizontal labels on a white background: the line no longer runs through the words.
         font: { size: 12, face: "system-ui, sans-serif", color: "#434a56", strokeWidth: 0,
                 background: "rgba(255,255,255,0.92)", align: "horizontal" },
-        smooth: { type: "continuous", roundness: 0.3 },
+        smooth: false, // straight: a label stays at the middle of its two ends
         selectionWidth: 2,
         scaling: { label: { drawThreshold: 7 } },
       },
@@ -177,35 +179,75 @@
     var state = {
       network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
       settled: null, busy: true, pinned: null, current: null, hidden: hidden,
-      expand: expand, showAll: showAll, separate: separate, pin: pin, overlaps: overlaps, edgeLabelBoxes: edgeLabelBoxes,
+      expand: expand, showAll: showAll, pin: pin, overlaps: overlaps,
     };
 
-    // ---- layout: physics first, then every node's box (shape and label) is pushed clear of the others
+    // ---- layout: physics first, then no two boxes with text meet: a node's shape, its label, an edge's label
 
-    function boxes(ids) {
-      network.redraw(); // boxes are measured when drawn
-      var positions = network.getPositions(ids);
-      return ids.map(function (id) {
-        // The union of the shape and the label as drawn (getBoundingBox cuts labels below square shapes short).
-        var body = network.body.nodes[id], label = body.labelModule.size, shape = body.shape;
-        var box = { left: Math.min(shape.left, label.left), top: Math.min(shape.top, label.top),
-                    right: Math.max(shape.left + shape.width, label.left + label.width),
-                    bottom: Math.max(shape.top + shape.height, label.top + label.height) };
-        var at = positions[id];
-        return { id: id, x: at.x, y: at.y, left: box.left - at.x, right: box.right - at.x,
-                 top: box.top - at.y, bottom: box.bottom - at.y };
+    // Every box drawn, as a function of the node positions: a node (its shape and label, as offsets from
+    // its position) and an edge's label (its size, centred on the edge's midpoint, which moves with both
+    // ends). Each box says which nodes move it (movers).
+    function labelItems() {
+      return measured(function () {
+        var items = [];
+        nodeView.getIds().forEach(function (id) {
+          // One box around the shape and the label: an edge label is never squeezed in between.
+          var body = network.body.nodes[id], shape = body.shape, label = body.labelModule.size;
+          var left = Math.min(shape.left, label.left), top = Math.min(shape.top, label.top);
+          items.push({ node: id, movers: [id], left: left - body.x, top: top - body.y,
+                       width: Math.max(shape.left + shape.width, label.left + label.width) - left,
+                       height: Math.max(shape.top + shape.height, label.top + label.height) - top });
+        });
+        edgeView.getIds().forEach(function (id) {
+          var body = network.body.edges[id], size = body && body.labelModule.size;
+          if (size && size.width && body.fromId !== body.toId) {
+            items.push({ edge: id, movers: [body.fromId, body.toId], width: size.width, height: size.height });
+          }
+        });
+        return items;
       });
     }
+    // What read() gives once every node and edge is drawn at scale 1: vis-network measures a box when it
+    // draws it, and leaves out nodes outside the view and labels too small to read. Then the view is put back.
+    function measured(read) {
+      var scale = network.getScale(), view = network.getViewPosition(), context = network.canvas.getContext();
+      network.moveTo({ scale: 1, position: view, animation: false });
+      context.save();
+      nodeView.getIds().forEach(function (id) {
+        var drawn = network.body.nodes[id].draw(context);
+        if (drawn.drawExternalLabel) drawn.drawExternalLabel(); // a label below its shape is drawn last
+      });
+      edgeView.getIds().forEach(function (id) { if (network.body.edges[id]) network.body.edges[id].draw(context); });
+      context.restore();
+      var result = read();
+      network.moveTo({ scale: scale, position: view, animation: false });
+      return result;
+    }
+    function boxOf(item) { // [left, top, right, bottom] in canvas pixels
+      var left, top;
+      if (item.node !== undefined) {
+        var node = network.body.nodes[item.node];
+        left = node.x + item.left;
+        top = node.y + item.top;
+      } else {
+        var middle = network.body.edges[item.edge].edgeType.getPoint(0.5);
+        left = middle.x - item.width / 2;
+        top = middle.y - item.height / 2;
+      }
+      return [left, top, left + item.width, top + item.height];
+    }
+    function meet(a, b, gap) {
+      return a[0] < b[2] + gap && b[0] < a[2] + gap && a[1] < b[3] + gap && b[1] < a[3] + gap;
+    }
 
-    // Pairs of visible nodes whose boxes overlap (what the browser test measures).
+    // Pairs of boxes that overlap, as ["node ID" or "edge ID", the other]; the browser test measures its own.
     function overlaps() {
-      var list = boxes(nodeView.getIds());
-      var found = [];
-      for (var i = 0; i < list.length; i++) {
-        for (var j = i + 1; j < list.length; j++) {
-          var a = list[i], b = list[j];
-          if (a.x + a.left < b.x + b.right && b.x + b.left < a.x + a.right &&
-              a.y + a.top < b.y + b.bottom && b.y + b.top < a.y + a.bottom) found.push([a.id, b.id]);
+      var items = labelItems(), found = [];
+      var boxes = items.map(boxOf);
+      function name(item) { return item.node !== undefined ? "node " + item.node : "edge " + item.edge; }
+      for (var i = 0; i < items.length; i++) {
+        for (var j = i + 1; j < items.length; j++) {
+          if (meet(boxes[i], boxes[j], 0)) found.push([name(items[i]), name(items[j])]);
         }
       }
       return found;
@@ -233,77 +275,100 @@
       nodes.update(ids.map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
     }
 
-    // Edge labels as drawn: [edge id, left, top, right, bottom] (canvas pixels), for the visible edges.
-    function edgeLabelBoxes() {
-      network.redraw();
-      return edgeView.getIds().map(function (id) {
-        var size = network.body.edges[id] && network.body.edges[id].labelModule.size;
-        return size && size.width ? [id, size.left, size.top, size.left + size.width, size.top + size.height] : null;
-      }).filter(Boolean);
-    }
-    function meet(a, b) { // with a gap of 4 pixels kept between the two
-      return a[1] < b[3] + 4 && b[1] < a[3] + 4 && a[2] < b[4] + 4 && b[2] < a[4] + 4;
-    }
-
-    // Two edge labels that overlap: the second edge grows at its less linked end (its label moves out).
-    function spreadEdgeLabels() {
-      var total = {}; // how far each node has been moved out, at most MAX_GROWTH
-      for (var round = 0; round < 40; round++) {
-        var list = edgeLabelBoxes(), grown = {};
-        var positions = network.getPositions(nodeView.getIds());
-        for (var i = 0; i < list.length; i++) {
-          for (var j = i + 1; j < list.length; j++) {
-            if (!meet(list[i], list[j]) || grown[list[j][0]]) continue;
-            var e = edges.get(list[j][0]);
-            var a = positions[e.from], b = positions[e.to];
-            if (!a || !b || e.from === e.to) continue;
-            var moving = network.getConnectedEdges(e.to).length <= network.getConnectedEdges(e.from).length ? e.to : e.from;
-            var first = edges.get(list[i][0]);
-            if (first.from === moving || first.to === moving) continue; // both labels would move together
-            var other = moving === e.to ? a : b, at = positions[moving];
-            var dx = at.x - other.x, dy = at.y - other.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
-            var step = 2 * (list[j][4] - list[j][2]) + 8;
-            if ((total[moving] || 0) + step > MAX_GROWTH) continue;
-            total[moving] = (total[moving] || 0) + step;
-            at.x += dx / length * step;
-            at.y += dy / length * step;
-            grown[list[j][0]] = true;
-          }
-        }
-        if (!Object.keys(grown).length) return;
-        nodes.update(Object.keys(positions).map(function (id) { return { id: id, x: positions[id].x, y: positions[id].y }; }));
+    // Move the nodes until no two boxes meet. Each overlap is resolved by moving the nodes its two boxes
+    // hang on, least-linked nodes most (a hub moves little), by the least that clears it along the
+    // axis where the boxes overlap least (a step of position-based dynamics: the change in the boxes'
+    // distance per pixel each node moves is measured, so a label between two ends moves as it is drawn).
+    // Where crowding keeps boxes meeting, the layout is spread out a little and the rounds go on.
+    function untangle() {
+      var items = labelItems(), bodies = network.body.nodes, weight = {}, byNode = {};
+      if (!items.length) return;
+      nodeView.getIds().forEach(function (id) {
+        var links = network.getConnectedEdges(id).length;
+        weight[id] = 1 / ((1 + links) * (1 + links));
+      });
+      items.forEach(function (item, index) {
+        item.movers.forEach(function (id) { (byNode[id] = byNode[id] || []).push(index); });
+      });
+      var boxes = items.map(boxOf);
+      function distance(a, b, axis) {
+        var p = boxOf(a), q = boxOf(b);
+        return (q[axis] + q[axis + 2]) / 2 - (p[axis] + p[axis + 2]) / 2;
       }
-    }
-
-    // Labels are measured as they are drawn, and a node just shown is measured once drawn:
-    // push boxes apart until none overlaps (a few passes at most).
-    function separate() {
-      for (var pass = 0; pass < 4 && (pass === 0 || overlaps().length); pass++) separateOnce();
-    }
-
-    function separateOnce() {
-      var list = boxes(nodeView.getIds());
-      for (var round = 0; round < 400; round++) {
-        var moved = false;
-        for (var i = 0; i < list.length; i++) {
-          for (var j = i + 1; j < list.length; j++) {
-            var a = list[i], b = list[j];
-            var dx = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x + a.left, b.x + b.left) + LABEL_GAP;
-            var dy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y + a.top, b.y + b.top) + LABEL_GAP;
-            if (dx <= 0 || dy <= 0) continue;
-            moved = true;
-            if (dx < dy) { // push apart along the axis where they overlap least
-              var sx = (a.x < b.x || (a.x === b.x && i < j)) ? -1 : 1;
-              a.x += sx * dx / 2; b.x -= sx * dx / 2;
-            } else {
-              var sy = (a.y < b.y || (a.y === b.y && i < j)) ? -1 : 1;
-              a.y += sy * dy / 2; b.y -= sy * dy / 2;
+      function push(a, b, axis, need) { // change the distance of b from a along axis by need; false if no node can
+        var movers = unique(a.movers.concat(b.movers)), steps = [], sum = 0;
+        movers.forEach(function (id) {
+          ["x", "y"].forEach(function (coordinate) {
+            var node = bodies[id], before = distance(a, b, axis);
+            node[coordinate] += 1;
+            var change = distance(a, b, axis) - before;
+            node[coordinate] -= 1;
+            steps.push([node, coordinate, weight[id] * change]);
+            sum += weight[id] * change * change;
+          });
+        });
+        if (sum < 1e-9) return false;
+        steps.forEach(function (step) { step[0][step[1]] += step[2] * need / sum; });
+        movers.forEach(function (id) { byNode[id].forEach(function (index) { boxes[index] = boxOf(items[index]); }); });
+        return true;
+      }
+      function resolve(i, j) {
+        var p = boxes[i], q = boxes[j], needs = [];
+        [0, 1].forEach(function (axis) {
+          var after = (q[axis] + q[axis + 2]) > (p[axis] + p[axis + 2]) || ((q[axis] + q[axis + 2]) === (p[axis] + p[axis + 2]) && i < j);
+          needs.push({ axis: axis, need: after ? p[axis + 2] - q[axis] + LABEL_GAP : -(q[axis + 2] - p[axis] + LABEL_GAP) });
+        });
+        needs.sort(function (a, b) { return Math.abs(a.need) - Math.abs(b.need); });
+        return push(items[i], items[j], needs[0].axis, needs[0].need) || push(items[i], items[j], needs[1].axis, needs[1].need);
+      }
+      function clear(rounds) { // true once no two boxes meet, within the rounds given
+        for (var round = 0; round < rounds; round++) {
+          var met = 0;
+          for (var i = 0; i < items.length; i++) {
+            for (var j = i + 1; j < items.length; j++) {
+              if (meet(boxes[i], boxes[j], LABEL_GAP - 1)) {
+                met++;
+                resolve(i, j);
+              }
             }
           }
+          if (!met) return true;
         }
-        if (!moved) break;
+        return false;
       }
-      nodes.update(list.map(function (box) { return { id: box.id, x: box.x, y: box.y }; }));
+      var ids = Object.keys(byNode);
+      function scale(factor) { // about the centre of the layout
+        var cx = 0, cy = 0;
+        ids.forEach(function (id) { cx += bodies[id].x / ids.length; cy += bodies[id].y / ids.length; });
+        ids.forEach(function (id) {
+          bodies[id].x = cx + factor * (bodies[id].x - cx);
+          bodies[id].y = cy + factor * (bodies[id].y - cy);
+        });
+        boxes = items.map(boxOf);
+      }
+      function fitting() { // the scale at which the whole layout fits the canvas
+        var all = boxes.reduce(function (a, b) {
+          return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+        });
+        return Math.min(parts.canvas.clientWidth / (all[2] - all[0]), parts.canvas.clientHeight / (all[3] - all[1]));
+      }
+      function save() { return ids.map(function (id) { return [bodies[id].x, bodies[id].y]; }); }
+      function restore(saved) {
+        ids.forEach(function (id, index) { bodies[id].x = saved[index][0]; bodies[id].y = saved[index][1]; });
+        boxes = items.map(boxOf);
+      }
+      var spreads = 0;
+      while (!clear(150) && spreads++ < 12) scale(1.15); // crowded: spread out a little, and go on
+      // Then as compact as it stays clear: shrink and clear again a few times, and keep the layout
+      // that fits the canvas at the largest scale.
+      var best = save(), bestFit = fitting();
+      for (var shrink = 0; shrink < 8; shrink++) {
+        scale(0.9);
+        if (!clear(150)) break;
+        if (fitting() > bestFit) { best = save(); bestFit = fitting(); }
+      }
+      restore(best);
+      state.untangled = { spreads: spreads, shrinks: shrink }; // how often it spread out, and tried to shrink
     }
 
     // Positions are kept in the data set: nodes shown later come back where physics put them.
@@ -321,9 +386,10 @@
       network.setOptions({ physics: { enabled: false } });
       storePositions();
       lengthen();
-      spreadEdgeLabels();
-      separate();
+      untangle();
+      storePositions();
       network.fit();
+      if (shown !== null && network.getScale() < READABLE) network.moveTo({ scale: READABLE, animation: false });
       state.busy = false;
       if (!state.settled) {
         state.settled = { by: by, ms: Math.round(performance.now() - started) };

@@ -11,7 +11,11 @@ const DOWNLOADS = {
   CONSTRUCT: [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"], ["RDF/XML", "xml"]],
   DESCRIBE: [["Turtle", "ttl"], ["N-Triples", "nt"], ["JSON-LD", "jsonld"], ["RDF/XML", "xml"]],
 };
-const NOT_ENTITIES = ["http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"];
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const NOT_ENTITIES = [XSD, "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"];
+const NUMBERS = new Set(["integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+  "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+  "unsignedByte"].map((name) => XSD + name));
 
 const state = { library: new Map(), prefixes: {}, yasgui: null, graph: null, construct: null, running: null };
 const $ = (id) => document.getElementById(id);
@@ -65,8 +69,14 @@ function queryType(text) {
 
 function startYasgui(first) {
   linkIrisToEntityPages();
+  sortNumbersAsNumbers();
+  filterOnEveryChange();
   const endpoint = new URL(PAGE_ENDPOINT, location.href).href;
   Yasgui.Yasqe.defaults.value = first ? first.text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10";
+  // A shared link (#query=…) runs its query while YASGUI starts, before the listeners below exist:
+  // it is given its request id now, and followed below like any other run.
+  const shared = [location.hash.slice(1), location.search.slice(1)].some((part) => new URLSearchParams(part).has("query"));
+  if (shared) started(null);
   state.yasgui = new Yasgui($("yasgui"), {
     persistenceId: "cspo-graph",
     copyEndpointOnNewTab: true,
@@ -94,6 +104,42 @@ function startYasgui(first) {
   yasgui.on("queryResponse", (_, tab) => setTimeout(() => finished(tab))); // after YASR took the response
   yasgui.on("tabSelect", () => setTimeout(describeActiveTab));
   describeActiveTab();
+  if (state.running) {
+    const tab = yasgui.getTab();
+    if (tab.getYasqe().req) {
+      state.running.tab = tab;
+      watch(tab);
+    } else { // the shared query was open in a tab already, with its result: nothing runs
+      stopped();
+      setStatus("");
+    }
+  }
+}
+
+// YASR's table sorts a column by each value's text ("100" before "12"): typed numbers sort as numbers.
+function sortNumbersAsNumbers() {
+  const Table = Yasgui.Yasr.plugins.table;
+  const original = Table.prototype.getColumns;
+  Table.prototype.getColumns = function () {
+    return original.call(this).map((column, index) => index === 0 ? column : {
+      ...column,
+      render: (binding, kind, ...rest) => (kind === "sort" || kind === "type") && NUMBERS.has(binding.datatype)
+        && Number.isFinite(Number(binding.value)) ? Number(binding.value) : column.render(binding, kind, ...rest),
+    });
+  };
+}
+
+// YASR filters the table on keyup only: text pasted or dropped into its filter box left the rows
+// as they were. The table is filtered on every change of the text instead.
+function filterOnEveryChange() {
+  const Table = Yasgui.Yasr.plugins.table;
+  const original = Table.prototype.drawControls;
+  Table.prototype.drawControls = function () {
+    original.call(this);
+    if (!this.tableFilterField) return;
+    this.tableFilterField.removeEventListener("keyup", this.handleTableSearch);
+    this.tableFilterField.addEventListener("input", this.handleTableSearch);
+  };
 }
 
 // Names for YASGUI's unnamed controls (axe-core finds no violation on the page). Its "+" tab
@@ -186,10 +232,16 @@ function watch(tab) {
   });
 }
 
-function finished(tab) {
+// The run ends (answered, failed or cancelled): the one that was running, if any.
+function stopped() {
   const running = state.running;
   state.running = null;
   $("cancel").disabled = true;
+  return running;
+}
+
+function finished(tab) {
+  const running = stopped();
   if (!running) return; // cancelled: cancel() says how that went
   if (!tab) {
     setStatus("Query cancelled in the browser.");
@@ -222,10 +274,8 @@ function finished(tab) {
 }
 
 async function cancel() {
-  const running = state.running;
+  const running = stopped();
   if (!running) return;
-  state.running = null;
-  $("cancel").disabled = true;
   let message = "Query cancelled: the server stopped it.";
   try {
     await fetchOk(`/page/cancel/${encodeURIComponent(running.id)}`, { method: "POST" });
