@@ -11,19 +11,22 @@ normalized is found in the query's algebra (rdflib's parse), never by scanning i
   writes booleans as 1/0 in SPARQL JSON;
 - the order of rows: compared row by row when the query has ORDER BY at its top (a library
   query's ORDER BY keys every column, so it orders its rows totally: tests/test_queries.py
-  proves it), else as multisets.
+  proves it), else as multisets; :func:`order_keys` gives each row's ORDER BY key, for an
+  engine whose order of strings differs (Comunica's collation).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cspo_graph.query.results import XSD, QueryResult, Term
+from cspo_graph.query.results import XSD, QueryResult, Term, term_from_rdflib, term_to_rdflib
 from cspo_graph.query.sparql import prepare, walk
+from cspo_graph.stores.protocol import result_from_json
 
 _BOOLEANS = {"1": "true", "0": "false", "true": "true", "false": "false"}
 
@@ -147,8 +150,9 @@ def cell(term: Term | None, separator: str | None, separators: Collection[str] =
     return (term.kind, term.value, term.datatype, term.lang)
 
 
-def comparable(result: QueryResult, text: str) -> object:
-    """The answer of a query in a form two engines' answers can be compared in with ``==``."""
+def comparable(result: QueryResult, text: str, *, ordered: bool = True) -> object:
+    """The answer of a query in a form two engines' answers can be compared in with ``==``
+    (its rows in order when the query orders them, unless not ``ordered``)."""
     if result.kind == "ASK":
         return result.boolean
     if result.kind == "CONSTRUCT":
@@ -161,4 +165,53 @@ def comparable(result: QueryResult, text: str) -> object:
         )
         for row in result.rows
     ]
-    return result.variables, rows if _top_order(text) is not None else Counter(rows)
+    ordered = ordered and _top_order(text) is not None
+    return result.variables, rows if ordered else Counter(rows)
+
+
+def endpoint_answer(cli: Any, url: str, *args: str) -> QueryResult:
+    """The answer of ``cspo-graph query ARGS --endpoint URL`` (run by the tests' ``cli``), read back
+    from the SPARQL JSON it prints."""
+    result = cli("query", *args, "--endpoint", url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return result_from_json(json.loads(result.output))
+
+
+def order_keys(result: QueryResult, text: str) -> list[tuple[object, ...]] | None:
+    """Each row's ORDER BY key, in the order the rows came; None when the query has no ORDER BY.
+
+    The conditions are evaluated on the projected row, as rdflib evaluates them, up to the first
+    one over a GROUP_CONCAT column: the order of its parts is each engine's own, so rows tied
+    before it may come in either order. A condition over a variable the query does not project
+    cannot be evaluated on its rows: that is a ValueError.
+    """
+    from rdflib.plugins.sparql.parserutils import value
+    from rdflib.plugins.sparql.sparql import FrozenBindings, QueryContext, SPARQLError
+    from rdflib.term import Variable
+
+    order = _top_order(text)
+    if order is None:
+        return None
+    conditions = list(order.expr)
+    concatenated = set(group_concat_separators(text))
+    expressions = []
+    for condition in conditions:
+        expression = getattr(condition, "expr", condition)
+        names = {str(node) for node in walk(expression) if isinstance(node, Variable)}
+        if names & concatenated:
+            break
+        if not names <= set(result.variables):
+            raise ValueError(f"ORDER BY uses {sorted(names - set(result.variables))}, which the query does not project")
+        expressions.append(expression)
+    context = QueryContext()
+    keys = []
+    for row in result.rows:
+        bound = {Variable(name): term_to_rdflib(term) for name, term in zip(result.variables, row, strict=True) if term}
+        bindings = FrozenBindings(context, bound)
+        key = []
+        for expression in expressions:
+            found = value(bindings, expression, variables=True)
+            unbound = isinstance(found, Variable | SPARQLError)
+            key.append(None if unbound else cell(term_from_rdflib(found), None))
+        keys.append(tuple(key))
+    return keys

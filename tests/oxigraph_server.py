@@ -1,22 +1,18 @@
 """A throw-away Oxigraph server: PyPI's ``oxigraph`` (``oxigraph serve``) on 127.0.0.1, in a temp folder.
 
 The server keeps its data in ``folder`` (``--location``) and listens on a free
-loopback port; it runs in its own process group, which :func:`stop` ends.
+loopback port; it runs in its own process group, which :func:`stop` ends (tests/servers.py).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-from virtuoso import free_port
+import servers
 
 
 def _binary() -> str | None:
@@ -60,35 +56,12 @@ def command(location: Path, port: int, *more: str) -> list[str]:
 
 def start(folder: Path, *more: str, timeout: float = 30.0) -> Oxigraph:
     """Start a server on an empty store in ``folder``; return once /query answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        command(folder / "store", port, *more),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    server = Oxigraph(f"http://127.0.0.1:{port}", folder, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {process.returncode}")
-        try:
-            if httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    stop(server)
-    raise RuntimeError(f"oxigraph serve did not answer within {timeout} s")
+    port = servers.free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = servers.launch(command(folder / "store", port, *more), base + "/query", "oxigraph serve", timeout=timeout)
+    return Oxigraph(base, folder, process)
 
 
 def stop(server: Oxigraph) -> None:
     """End the server's process group and wait for it."""
-    try:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        server.process.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(server.process.pid, signal.SIGKILL)
-        server.process.wait()
+    servers.stop(server.process)

@@ -348,6 +348,18 @@ def test_no_two_rows_tie_on_the_built_in_data(name, answers):
     assert all(len(same) == 1 for same in tied.values()), f"{name}: different rows share their keys"
 
 
+def test_what_each_source_says_names_each_curation_graph_by_its_label(dataset):
+    """Every triple of a curators' graph, judged or not, under that graph's label; the reason with the
+    judged ones only (an inner OPTIONAL that used ?about and ?p gave the unjudged ones the graph's IRI)."""
+    found = rows(dataset, "what-each-source-says")
+    by_source: dict[str, set[bool]] = {}
+    for row in found:
+        by_source.setdefault(row[1], set()).add(bool(row[4]))
+    assert by_source["What the curators judged"] == by_source["Identifiers added for linking"] == {True, False}
+    assert not {source for source in by_source if source.endswith(("/graph/curation", "/graph/links"))}
+    assert all(not row[4] for row in found if row[1] in BOTH)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_library_queries_declare_their_prefixes(name):
     """Library queries must run on any SPARQL engine, so they cannot rely on our built-in prefixes."""

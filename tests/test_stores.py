@@ -6,7 +6,6 @@ ones docs/stores.md gives for each store.
 
 from __future__ import annotations
 
-import json
 import shlex
 from dataclasses import dataclass
 from typing import Any
@@ -14,14 +13,13 @@ from typing import Any
 import httpx
 import pytest
 import virtuoso
-from compare import comparable
+from compare import comparable, endpoint_answer
 from fault_proxy import FaultProxy
 
 from cspo_graph.query.library import query_library
 from cspo_graph.query.sparql import run_query
 from cspo_graph.rdf.parsing import GRAPH_BASE
 from cspo_graph.stores import http
-from cspo_graph.stores.protocol import result_from_json
 
 QUERIES = {q.name: q for q in query_library()}
 UNION = {"virtuoso": "", "oxigraph": "?union-default-graph"}
@@ -126,18 +124,12 @@ def pushed(store: Store) -> Store:
     return store
 
 
-def remote(cli, store: Store, *args: str):
-    result = cli("query", *args, "--endpoint", store.library, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return result_from_json(json.loads(result.output))
-
-
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_library_query_through_endpoint_matches_local(name, pushed, cli, dataset):
     text = QUERIES[name].text
     local = run_query(dataset, text)
     assert local.rows, f"{name} answers nothing locally: the comparison would prove nothing"
-    answer = remote(cli, pushed, name)
+    answer = endpoint_answer(cli, pushed.library, name)
     if pushed.name == "virtuoso" and name == "what-each-source-says":
         # It lists every graph, and Virtuoso's GRAPH ?g sees every graph it holds (its own
         # system graphs included) and names the other graphs by their labels: compare what

@@ -19,17 +19,14 @@ issues #535 and #1395), and so does docs/stores.md.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from servers import free_port, launch
+from servers import stop as stop_process
 
 BINARY = shutil.which("virtuoso-t")
 DEBIAN_INI = next(
@@ -78,13 +75,6 @@ class Virtuoso:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
     """Debian's virtuoso.ini with every file in ``folder`` and both servers on 127.0.0.1."""
     assert DEBIAN_INI is not None
@@ -127,26 +117,12 @@ def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
     assert BINARY is not None
     http_port, sql_port = free_port(), free_port()
     ini = write_ini(folder, sql_port, http_port)
-    process = subprocess.Popen(
-        [BINARY, "+configfile", str(ini), "+foreground"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    base = f"http://127.0.0.1:{http_port}"
+    command = [BINARY, "+configfile", str(ini), "+foreground"]
+    process = launch(
+        command, base + "/sparql", "Virtuoso", timeout=timeout, log=folder / "virtuoso.log", interval=0.3, cwd=folder
     )
-    server = Virtuoso(f"http://127.0.0.1:{http_port}", folder, process, sql_port)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited with {process.returncode}:\n{server.log()[-3000:]}")
-        try:
-            if httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    stop(server)
-    raise RuntimeError(f"Virtuoso did not answer within {timeout} s:\n{server.log()[-3000:]}")
+    return Virtuoso(base, folder, process, sql_port)
 
 
 ISQL = shutil.which("isql-vt")
@@ -166,11 +142,4 @@ def bulk_load_sql(folder: Path, pattern: str, graph: str = "https://w3id.org/csp
 
 def stop(server: Virtuoso) -> None:
     """End the server's whole process group and wait for it."""
-    try:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        server.process.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(server.process.pid, signal.SIGKILL)
-        server.process.wait()
+    stop_process(server.process)
