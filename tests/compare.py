@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from cspo_graph.query.results import XSD, QueryResult, Term, term_from_rdflib, term_to_rdflib
+from cspo_graph.query.results import XSD, QueryResult, Term
 from cspo_graph.query.sparql import prepare, walk
 from cspo_graph.stores.protocol import result_from_json
 
@@ -180,38 +180,28 @@ def endpoint_answer(cli: Any, url: str, *args: str) -> QueryResult:
 def order_keys(result: QueryResult, text: str) -> list[tuple[object, ...]] | None:
     """Each row's ORDER BY key, in the order the rows came; None when the query has no ORDER BY.
 
-    The conditions are evaluated on the projected row, as rdflib evaluates them, up to the first
-    one over a GROUP_CONCAT column: the order of its parts is each engine's own, so rows tied
-    before it may come in either order. A condition over a variable the query does not project
-    cannot be evaluated on its rows: that is a ValueError.
+    The conditions (each ``?v``, ``STR(?v)`` or ``COALESCE(STR(?v), "")``: see :class:`SortKey`)
+    are taken up to the first one over a GROUP_CONCAT column: the order of its parts is each
+    engine's own, so rows tied before it may come in either order.
     """
-    from rdflib.plugins.sparql.parserutils import value
-    from rdflib.plugins.sparql.sparql import FrozenBindings, QueryContext, SPARQLError
-    from rdflib.term import Variable
-
-    order = _top_order(text)
-    if order is None:
+    keys = sort_keys(text)
+    if keys is None:
         return None
-    conditions = list(order.expr)
     concatenated = set(group_concat_separators(text))
-    expressions = []
-    for condition in conditions:
-        expression = getattr(condition, "expr", condition)
-        names = {str(node) for node in walk(expression) if isinstance(node, Variable)}
-        if names & concatenated:
+    position = {name: index for index, name in enumerate(result.variables)}
+    used: list[SortKey] = []
+    for key in keys:
+        if key is None:
+            raise ValueError('an ORDER BY condition is not ?v, STR(?v) nor COALESCE(STR(?v), "")')
+        if key.variable in concatenated:
             break
-        if not names <= set(result.variables):
-            raise ValueError(f"ORDER BY uses {sorted(names - set(result.variables))}, which the query does not project")
-        expressions.append(expression)
-    context = QueryContext()
-    keys = []
-    for row in result.rows:
-        bound = {Variable(name): term_to_rdflib(term) for name, term in zip(result.variables, row, strict=True) if term}
-        bindings = FrozenBindings(context, bound)
-        key = []
-        for expression in expressions:
-            found = value(bindings, expression, variables=True)
-            unbound = isinstance(found, Variable | SPARQLError)
-            key.append(None if unbound else cell(term_from_rdflib(found), None))
-        keys.append(tuple(key))
-    return keys
+        used.append(key)
+
+    def value(term: Term | None, key: SortKey) -> object:
+        if key.form == "itself":
+            return cell(term, None)
+        if term is None:
+            return ("literal", "", None, None) if key.form == "COALESCE" else None
+        return ("literal", term.value, None, None)
+
+    return [tuple(value(row[position[key.variable]], key) for key in used) for row in result.rows]
