@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -121,6 +123,27 @@ def axe_page(browser):
 FOUNDERS = ["Australia", "Canada", "New Zealand", "United Kingdom", "United States"]
 MEMBERSHIP_CONSTRUCT = """CONSTRUCT { ?m org:member ?n ; org:organization ?i }
 WHERE { ?m a cspo:Membership ; org:member ?n ; org:organization ?i }"""
+
+
+def in_a_thread(run: Callable[[], Any]) -> Any:
+    """``run()`` on a thread of its own, its result or its exception: an event loop it starts
+    cannot meet the one a browser test's playwright leaves running on the main thread."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = run()
+        except BaseException as exc:  # raised again on the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 SERVER_TIMEOUT = 10.0
 SERVER_MAX_BODY = 64 << 10
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from compare import comparable
+from conftest import in_a_thread
 from processes import busy_descendants
 
 from cspo_graph.errors import CspoError, InputError, QueryTimeout, UsageError
@@ -275,7 +276,7 @@ def test_the_event_loop_waits_on_a_worker_as_a_thread_does(loop):
         assert await pool.run_async(None, timeout=30) != first, "a timed-out worker was used again"
 
     try:
-        (uvloop.run if loop == "uvloop" else asyncio.run)(runs())
+        in_a_thread(lambda: (uvloop.run if loop == "uvloop" else asyncio.run)(runs()))
     finally:
         pool.close()
 

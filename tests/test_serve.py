@@ -21,7 +21,15 @@ from email.message import Message
 import pytest
 import rdflib
 from click.testing import CliRunner
-from conftest import FOUNDERS, MEMBERSHIP_CONSTRUCT, SERVER_MAX_BODY, SERVER_PIDS, SERVER_TIMEOUT, serving
+from conftest import (
+    FOUNDERS,
+    MEMBERSHIP_CONSTRUCT,
+    SERVER_MAX_BODY,
+    SERVER_PIDS,
+    SERVER_TIMEOUT,
+    in_a_thread,
+    serving,
+)
 from processes import busy_descendants, descendants
 
 from cspo_graph.cli import main
@@ -396,7 +404,7 @@ def test_responses_are_sent_without_waiting_for_acks():
         return before, after
 
     try:
-        assert asyncio.run(nodelay()) == (0, 1)
+        assert in_a_thread(lambda: asyncio.run(nodelay())) == (0, 1)
     finally:
         client.close()
         listener.close()
