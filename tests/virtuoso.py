@@ -8,6 +8,8 @@ the foreground in its own process group, which :func:`stop` ends.
 One setting is added: ``MaxSortedTopRows = 100000`` in [Parameters] (Debian's
 default of 10,000 refuses ``ORDER BY ... LIMIT n OFFSET k`` once n + k passes it, so
 ``query --page-size`` could not page past 10,000 rows; docs/stores.md says so).
+:func:`start` takes more [Parameters] settings (the push benchmark raises
+``TransactionAfterImageLimit``; a test lowers it).
 
 One setting is commented out: ``MaxQueryCostEstimationTime``, which makes Virtuoso
 refuse a query whose *estimated* cost is above 400 s. On this tiny data its
@@ -26,6 +28,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +46,8 @@ DEBIAN_INI = next(
     ),
     None,
 )
-MAX_SORTED_TOP_ROWS = 100_000
+PARAMETERS = {"MaxSortedTopRows": 100_000}
+"""The [Parameters] settings every server here gets (Debian's file sets none of them)."""
 USER = PASSWORD = "dba"
 """The administrator of a fresh Virtuoso database."""
 
@@ -85,9 +89,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
-    """Debian's virtuoso.ini with every file in ``folder`` and both servers on 127.0.0.1."""
+def write_ini(folder: Path, sql_port: int, http_port: int, parameters: Mapping[str, object] | None = None) -> Path:
+    """Debian's virtuoso.ini with every file in ``folder``, both servers on 127.0.0.1, and :data:`PARAMETERS`
+    and ``parameters`` in [Parameters] (in place of Debian's lines for the same settings)."""
     assert DEBIAN_INI is not None
+    added = {**PARAMETERS, **(parameters or {})}
     moved = {
         ("Database", "DatabaseFile"): folder / "virtuoso.db",
         ("Database", "ErrorLogFile"): folder / "virtuoso.log",
@@ -107,12 +113,15 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
         if header:
             section = header[1]
             if section == "Parameters":
-                line += f"\nMaxSortedTopRows = {MAX_SORTED_TOP_ROWS}"
+                line += "".join(f"\n{name} = {value}" for name, value in added.items())
         elif setting and (section, setting[1]) in moved:
             key = (section, setting[1])
             line = f"{setting[1]} = {moved[key]}"
             seen.add(key)
-        elif setting and (section, setting[1]) == ("SPARQL", "MaxQueryCostEstimationTime"):
+        elif setting and (
+            (section, setting[1]) == ("SPARQL", "MaxQueryCostEstimationTime")
+            or (section == "Parameters" and setting[1] in added)
+        ):
             line = ";" + line
         lines.append(line)
     missing = set(moved) - seen
@@ -122,11 +131,12 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
     return ini
 
 
-def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
-    """Start a server with a fresh database in ``folder``; return once /sparql answers."""
+def start(folder: Path, timeout: float = 90.0, parameters: Mapping[str, object] | None = None) -> Virtuoso:
+    """Start a server with a fresh database in ``folder`` (``parameters``: more [Parameters] settings);
+    return once /sparql answers."""
     assert BINARY is not None
     http_port, sql_port = free_port(), free_port()
-    ini = write_ini(folder, sql_port, http_port)
+    ini = write_ini(folder, sql_port, http_port, parameters)
     process = subprocess.Popen(
         [BINARY, "+configfile", str(ini), "+foreground"],
         cwd=folder,
