@@ -10,6 +10,7 @@ import json
 import pytest
 import virtuoso
 from compare import comparable
+from conftest import require
 from test_stores import Store, write_triples
 
 from cspo_graph.query.library import query_library
@@ -176,3 +177,42 @@ def test_bulk_loader_recipe_loads_the_export(store, dataset):
     subprocess.run(virtuoso.isql(store.server, virtuoso.bulk_load_sql(folder, "cspo.nq")), check=True, timeout=120)
     held = store.graph_sizes("https://w3id.org/cspo-graph/graph/")
     assert {g: held.get(g) for g in exported} == exported
+
+
+@pytest.fixture(scope="module")
+def small_transactions(tmp_path_factory):
+    """A second Virtuoso whose transactions may write only 10,000 bytes (TransactionAfterImageLimit's
+    least value): a switch of 1,000 triples replacing 1,000 passes it, a batch of 50 does not."""
+    require(virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None, "virtuoso-opensource is not installed")
+    server = virtuoso.start(tmp_path_factory.mktemp("small"), parameters={"TransactionAfterImageLimit": 10_000})
+    yield Store("virtuoso", server, ("--user", virtuoso.USER))
+    virtuoso.stop(server)
+
+
+S = "https://example.org/s"
+
+
+def test_a_transaction_too_large_for_virtuoso_says_what_to_set(small_transactions, cli, tmp_path):
+    store, graph = small_transactions, "https://example.org/test/after-image"
+    old, new = write_triples(tmp_path / "old.nt", 1000), write_triples(tmp_path / "new.nt", 2000, start=1000)
+    placed = cli(*store.push("direct", "--data", old, "--graph", graph, "--replace", "--batch-size", "50"))
+    assert placed.exit_code == 0, placed.output
+
+    switch = cli(*store.push("gsp", "--data", new, "--graph", graph, "--replace", "--batch-size", "50"))
+    assert switch.exit_code == 1
+    assert "the store rejected the switch (HTTP 500): Virtuoso 40005 Error SR325" in switch.output
+    assert "nothing was switched in: the store's graphs are as they were. Virtuoso writes at most " in switch.output
+    assert (
+        "and the switch is one transaction for the 2000 triples it adds and removes: set "
+        "TransactionAfterImageLimit = 100000000 or more (about 100 bytes a triple), restart Virtuoso and run "
+        "cspo-graph push --endpoint " in switch.output
+    )
+    assert store.graph_sizes("https://example.org/test/") == {graph: 1000}
+    assert store.graph_sizes("urn:cspo-graph:staging:") == {}
+    held = f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ <{S}999> <{S}1999> }} }}"
+    assert [row["s"]["value"] for row in store.select(held)] == [f"{S}999"]  # the old triples, not the new
+
+    batch = cli(*store.push("update", "--data", new, "--graph", graph, "--replace", "--batch-size", "1000"))
+    assert batch.exit_code == 1 and "Virtuoso 40005 Error SR325" in batch.output
+    assert "and each batch is one: give a smaller --batch-size (it was 1000)" in batch.output
+    assert store.graph_sizes("https://example.org/test/") == {graph: 1000}

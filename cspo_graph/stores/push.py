@@ -25,6 +25,11 @@ to finish.
 ``POST``. A failure names the graphs that are complete, the one left partial, those
 not started, and the command that repairs them.
 
+A store that refuses a transaction for its size is told what to change: Virtuoso
+writes at most ``TransactionAfterImageLimit`` bytes in one transaction
+(:data:`AFTER_IMAGE_LIMIT`), and with Debian's default a switch replacing a million
+triples passes it.
+
 Triples go in batches; the triples that share a blank node always travel in the
 same batch, so a blank node is never split into two. Blank nodes from two pushes
 are never the same node, so adding data with blank nodes to a graph that already
@@ -33,6 +38,7 @@ holds blank nodes would copy them: that is refused before anything is sent.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,11 +51,26 @@ from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
     import rdflib
 
 STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
+AFTER_IMAGE_LIMIT = "SR325"
+"""Virtuoso's error for a transaction that writes more than ``TransactionAfterImageLimit`` bytes."""
+DEFAULT_AFTER_IMAGE_LIMIT = 50_000_000
+BYTES_PER_TRIPLE = 100
+"""What Virtuoso 7.2 writes for each triple a transaction adds or removes, with a margin: measured on
+Debian's 7.2.5, a MOVE replacing 10,000 triples with 10,000 others fits in 1,000,000 bytes, one of
+20,000 does not (25 to 50 bytes a triple)."""
+
+
+def after_image_limit(triples: int) -> int:
+    """A ``TransactionAfterImageLimit`` for a Virtuoso transaction that adds or removes ``triples`` triples:
+    about :data:`BYTES_PER_TRIPLE` each, in tens of megabytes, and never below twice the default."""
+    return max(2 * DEFAULT_AFTER_IMAGE_LIMIT, -(-triples * BYTES_PER_TRIPLE // 10**7) * 10**7)
 
 
 class PushError(CspoError):
@@ -62,15 +83,28 @@ def _nt(triple: Triple) -> str:
 
 def graphs_to_push(dataset: rdflib.Dataset, graph: str | None) -> dict[str, list[Triple]]:
     """Target graph IRI -> its triples: every graph the export writes under its own name
-    (:func:`cspo_graph.rdf.export.export_dataset`), or all of them merged into ``graph``."""
-    from cspo_graph.rdf.export import export_dataset
+    (:func:`cspo_graph.rdf.export.exported_graphs`), or all of them merged into ``graph``."""
+    from cspo_graph.rdf.export import exported_graphs
 
-    exported = export_dataset(dataset)
+    exported = list(exported_graphs(dataset))
     if graph is not None:
-        triples = {(s, p, o) for s, p, o, _ in exported.quads((None, None, None, None))}
-        return {graph: [_terms(t) for t in triples]}
-    graphs = {str(g.identifier): [_terms(t) for t in g] for g in exported.graphs() if len(g)}
-    return dict(sorted(graphs.items()))
+        return {graph: list(map(_terms, {triple for g in exported for triple in g}))}
+    return dict(sorted((str(g.identifier), list(map(_terms, g))) for g in exported))
+
+
+def read_graphs(paths: Sequence[str | Path], graph: str | None) -> dict[str, list[Triple]]:
+    """:func:`graphs_to_push` of the files (:func:`cspo_graph.rdf.parsing.load`; the built-in data when none
+    are given), read with the garbage collector paused: reading makes millions of objects that all live on,
+    and every full collection would walk them all (a third of the reading time at 100k triples)."""
+    from cspo_graph.rdf.parsing import load
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return graphs_to_push(load(paths), graph)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _terms(triple: Iterable[Any]) -> Triple:
@@ -269,6 +303,7 @@ class Push:
         self.progress = progress
         self.repair = repair
         self.report = PushReport({g: len(t) for g, t in targets.items()})
+        self.switching = False
 
     def preflight(self) -> None:
         """Count every target graph (proving the query endpoint answers); refuse to copy blank nodes."""
@@ -367,6 +402,7 @@ class Push:
 
         # Sent once, and waited for as long as the store takes (Virtuoso takes minutes to MOVE 1M triples).
         patient = httpx.Timeout(30.0, read=None, write=None)
+        self.switching = True
         try:
             switch = self._switch(staging)
             send_update(self.http, self.endpoints.update, switch, what="the switch", retry=False, timeout=patient)
@@ -385,6 +421,24 @@ class Push:
                     f"switch, it holds {self.report.counted[graph]}. Repair with: {self.repair}"
                 )
         return self.report
+
+    def advice(self, failure: CspoError) -> str:
+        """What to change when the store refused a transaction for its size ("" for other failures)."""
+        if AFTER_IMAGE_LIMIT not in str(failure):
+            return ""
+        limit = (
+            "Virtuoso writes at most TransactionAfterImageLimit bytes in one transaction "
+            f"([Parameters] in virtuoso.ini; {DEFAULT_AFTER_IMAGE_LIMIT} by default; docs/stores.md)"
+        )
+        if not self.switching:
+            return f"{limit}, and each batch is one: give a smaller --batch-size (it was {self.batch_size})"
+        removed = sum(self.report.before.values()) if self.replace else 0
+        moved = sum(self.report.sent.values()) + removed
+        return (
+            f"{limit}, and the switch is one transaction for the {moved} triples it adds and removes: set "
+            f"TransactionAfterImageLimit = {after_image_limit(moved)} or more (about {BYTES_PER_TRIPLE} bytes a "
+            f"triple), restart Virtuoso and run {self.repair}"
+        )
 
     def _switch(self, staging: dict[str, str], only: Iterable[str] | None = None) -> str:
         """The update that switches the staged graphs in (for the graphs ``only``, default all)."""
@@ -478,5 +532,11 @@ def push(
             progress=progress,
             repair=repair,
         )
-        run.preflight()
-        return run.staged(uuid.uuid4().hex) if endpoints.update else run.direct()
+        try:
+            run.preflight()
+            return run.staged(uuid.uuid4().hex) if endpoints.update else run.direct()
+        except PushError as exc:
+            advice = run.advice(exc)
+            if not advice:
+                raise
+            raise PushError(f"{exc}. {advice}") from None
