@@ -184,7 +184,8 @@ def small_transactions(tmp_path_factory):
     """A second Virtuoso whose transactions may write only 10,000 bytes (TransactionAfterImageLimit's
     least value): a switch of 1,000 triples replacing 1,000 passes it, a batch of 50 does not."""
     require(virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None, "virtuoso-opensource is not installed")
-    server = virtuoso.start(tmp_path_factory.mktemp("small"), parameters={"TransactionAfterImageLimit": 10_000})
+    limit = {"Parameters": {"TransactionAfterImageLimit": 10_000}}
+    server = virtuoso.start(tmp_path_factory.mktemp("small"), settings=limit)
     yield Store("virtuoso", server, ("--user", virtuoso.USER))
     virtuoso.stop(server)
 

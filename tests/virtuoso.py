@@ -8,8 +8,8 @@ the foreground in its own process group, which :func:`stop` ends.
 One setting is added: ``MaxSortedTopRows = 100000`` in [Parameters] (Debian's
 default of 10,000 refuses ``ORDER BY ... LIMIT n OFFSET k`` once n + k passes it, so
 ``query --page-size`` could not page past 10,000 rows; docs/stores.md says so).
-:func:`start` takes more [Parameters] settings (the push benchmark raises
-``TransactionAfterImageLimit``; a test lowers it).
+:func:`start` takes more settings, by section (the push benchmark raises
+``TransactionAfterImageLimit`` and ``MaxQueryExecutionTime``; tests lower them).
 
 One setting is commented out: ``MaxQueryCostEstimationTime``, which makes Virtuoso
 refuse a query whose *estimated* cost is above 400 s. On this tiny data its
@@ -46,8 +46,10 @@ DEBIAN_INI = next(
     ),
     None,
 )
-PARAMETERS = {"MaxSortedTopRows": 100_000}
-"""The [Parameters] settings every server here gets (Debian's file sets none of them)."""
+Settings = Mapping[str, Mapping[str, object]]
+"""virtuoso.ini settings by section: ``{"Parameters": {"MaxSortedTopRows": 100000}}``."""
+SETTINGS: Settings = {"Parameters": {"MaxSortedTopRows": 100_000}}
+"""The settings every server here gets (Debian's file sets none of them)."""
 USER = PASSWORD = "dba"
 """The administrator of a fresh Virtuoso database."""
 
@@ -89,11 +91,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_ini(folder: Path, sql_port: int, http_port: int, parameters: Mapping[str, object] | None = None) -> Path:
-    """Debian's virtuoso.ini with every file in ``folder``, both servers on 127.0.0.1, and :data:`PARAMETERS`
-    and ``parameters`` in [Parameters] (in place of Debian's lines for the same settings)."""
+def write_ini(folder: Path, sql_port: int, http_port: int, settings: Settings | None = None) -> Path:
+    """Debian's virtuoso.ini with every file in ``folder``, both servers on 127.0.0.1, and :data:`SETTINGS`
+    and ``settings`` (in place of Debian's lines for the same settings)."""
     assert DEBIAN_INI is not None
-    added = {**PARAMETERS, **(parameters or {})}
+    more = settings or {}
+    added = {name: {**SETTINGS.get(name, {}), **more.get(name, {})} for name in {*SETTINGS, *more}}
     moved = {
         ("Database", "DatabaseFile"): folder / "virtuoso.db",
         ("Database", "ErrorLogFile"): folder / "virtuoso.log",
@@ -112,15 +115,14 @@ def write_ini(folder: Path, sql_port: int, http_port: int, parameters: Mapping[s
         setting = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
         if header:
             section = header[1]
-            if section == "Parameters":
-                line += "".join(f"\n{name} = {value}" for name, value in added.items())
+            line += "".join(f"\n{name} = {value}" for name, value in added.get(section, {}).items())
         elif setting and (section, setting[1]) in moved:
             key = (section, setting[1])
             line = f"{setting[1]} = {moved[key]}"
             seen.add(key)
         elif setting and (
             (section, setting[1]) == ("SPARQL", "MaxQueryCostEstimationTime")
-            or (section == "Parameters" and setting[1] in added)
+            or setting[1] in added.get(section or "", {})
         ):
             line = ";" + line
         lines.append(line)
@@ -131,12 +133,12 @@ def write_ini(folder: Path, sql_port: int, http_port: int, parameters: Mapping[s
     return ini
 
 
-def start(folder: Path, timeout: float = 90.0, parameters: Mapping[str, object] | None = None) -> Virtuoso:
-    """Start a server with a fresh database in ``folder`` (``parameters``: more [Parameters] settings);
+def start(folder: Path, timeout: float = 90.0, settings: Settings | None = None) -> Virtuoso:
+    """Start a server with a fresh database in ``folder`` (``settings``: more virtuoso.ini settings);
     return once /sparql answers."""
     assert BINARY is not None
     http_port, sql_port = free_port(), free_port()
-    ini = write_ini(folder, sql_port, http_port, parameters)
+    ini = write_ini(folder, sql_port, http_port, settings)
     process = subprocess.Popen(
         [BINARY, "+configfile", str(ini), "+foreground"],
         cwd=folder,
