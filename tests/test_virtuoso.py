@@ -217,3 +217,44 @@ def test_a_transaction_too_large_for_virtuoso_says_what_to_set(small_transaction
     assert batch.exit_code == 1 and "Virtuoso 40005 Error SR325" in batch.output
     assert "and each batch is one: give a smaller --batch-size (it was 1000)" in batch.output
     assert store.graph_sizes("https://example.org/test/") == {graph: 1000}
+
+
+def test_a_switch_stopped_by_virtuosos_time_limit_says_what_to_set():
+    """Not provoked on a real server, unlike the test above: the switch would have to outlast
+    MaxQueryExecutionTime, whose least value is a second, which takes about 100,000 triples here and more
+    on a faster machine (a slow test that the machine's speed could break). The error is the one Virtuoso
+    answered to the benchmark's switch of a million triples under Debian's 60 s."""
+    from cspo_graph.stores.http import EndpointError, client
+    from cspo_graph.stores.push import Endpoints, Push
+
+    targets = {"https://example.org/g": [], "https://example.org/h": []}
+    with client() as session:
+        run = Push(
+            session,
+            targets,
+            Endpoints("urn:w", "urn:q", "urn:u"),
+            "gsp",
+            replace=True,
+            batch_size=10,
+            progress=None,
+            repair="REPAIR",
+        )
+    run.report.sent, run.report.before = (
+        {"https://example.org/g": 600_000, "https://example.org/h": 400_000},
+        {"https://example.org/g": 1_000, "https://example.org/h": 0},
+    )
+    refused = EndpointError(
+        "http://127.0.0.1/sparql-auth: the store rejected the switch (HTTP 500): Virtuoso S1T00 "
+        "Error SR171: Transaction timed out"
+    )
+    assert run.advice(refused) == (
+        "Virtuoso stops a SPARQL request after MaxQueryExecutionTime seconds"
+        " ([SPARQL] in virtuoso.ini; 60 in Debian's file; docs/stores.md), and each batch is one: give a smaller "
+        "--batch-size (it was 10)"
+    )
+    run.switching = True
+    assert run.advice(refused).endswith(
+        "and the switch is one transaction for the 1001000 triples it adds and removes: set MaxQueryExecutionTime "
+        "above the seconds the switch takes (0: no limit), restart Virtuoso and run REPAIR"
+    )
+    assert run.advice(EndpointError("the store rejected the switch (HTTP 500): SR186: SECURITY")) == ""

@@ -25,10 +25,10 @@ to finish.
 ``POST``. A failure names the graphs that are complete, the one left partial, those
 not started, and the command that repairs them.
 
-A store that refuses a transaction for its size is told what to change: Virtuoso
-writes at most ``TransactionAfterImageLimit`` bytes in one transaction
-(:data:`AFTER_IMAGE_LIMIT`), and with Debian's default a switch replacing a million
-triples passes it.
+A store that refuses a transaction for its size or its time is named with what to
+change (:data:`LIMITS`): Virtuoso writes at most ``TransactionAfterImageLimit`` bytes
+in one transaction and stops a SPARQL request after ``MaxQueryExecutionTime``
+seconds; with Debian's settings, a switch of a million triples can pass either.
 
 Triples go in batches; the triples that share a blank node always travel in the
 same batch, so a blank node is never split into two. Blank nodes from two pushes
@@ -58,8 +58,6 @@ if TYPE_CHECKING:
 
 STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
-AFTER_IMAGE_LIMIT = "SR325"
-"""Virtuoso's error for a transaction that writes more than ``TransactionAfterImageLimit`` bytes."""
 DEFAULT_AFTER_IMAGE_LIMIT = 50_000_000
 BYTES_PER_TRIPLE = 100
 """What Virtuoso 7.2 writes for each triple a transaction adds or removes, with a margin: measured on
@@ -71,6 +69,35 @@ def after_image_limit(triples: int) -> int:
     """A ``TransactionAfterImageLimit`` for a Virtuoso transaction that adds or removes ``triples`` triples:
     about :data:`BYTES_PER_TRIPLE` each, in tens of megabytes, and never below twice the default."""
     return max(2 * DEFAULT_AFTER_IMAGE_LIMIT, -(-triples * BYTES_PER_TRIPLE // 10**7) * 10**7)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A store's setting that makes it refuse a transaction, known by the error code the store answers with."""
+
+    rule: str
+    """What the store refuses, and where the setting is."""
+    switch: Callable[[int], str]
+    """The setting that lets a switch of this many triples (added and removed) through."""
+
+
+LIMITS = {
+    "SR325": Limit(
+        "Virtuoso writes at most TransactionAfterImageLimit bytes in one transaction ([Parameters] in virtuoso.ini; "
+        f"{DEFAULT_AFTER_IMAGE_LIMIT} by default; docs/stores.md)",
+        lambda moved: (
+            f"TransactionAfterImageLimit = {after_image_limit(moved)} or more (about {BYTES_PER_TRIPLE} bytes a triple)"
+        ),
+    ),
+    "SR171": Limit(
+        "Virtuoso stops a SPARQL request after MaxQueryExecutionTime seconds ([SPARQL] in virtuoso.ini; 60 in "
+        "Debian's file; docs/stores.md)",
+        lambda moved: "MaxQueryExecutionTime above the seconds the switch takes (0: no limit)",
+    ),
+}
+"""Refusals by error code, each with the setting to change (the codes are Virtuoso's, measured on 7.2.5:
+"SR325: Transaction aborted because it's log after image size went above the limit", "SR171: Transaction
+timed out")."""
 
 
 class PushError(CspoError):
@@ -423,21 +450,17 @@ class Push:
         return self.report
 
     def advice(self, failure: CspoError) -> str:
-        """What to change when the store refused a transaction for its size ("" for other failures)."""
-        if AFTER_IMAGE_LIMIT not in str(failure):
+        """What to change when the store refused a transaction for a limit of :data:`LIMITS` ("" otherwise)."""
+        limit = next((limit for code, limit in LIMITS.items() if code in str(failure)), None)
+        if limit is None:
             return ""
-        limit = (
-            "Virtuoso writes at most TransactionAfterImageLimit bytes in one transaction "
-            f"([Parameters] in virtuoso.ini; {DEFAULT_AFTER_IMAGE_LIMIT} by default; docs/stores.md)"
-        )
         if not self.switching:
-            return f"{limit}, and each batch is one: give a smaller --batch-size (it was {self.batch_size})"
+            return f"{limit.rule}, and each batch is one: give a smaller --batch-size (it was {self.batch_size})"
         removed = sum(self.report.before.values()) if self.replace else 0
         moved = sum(self.report.sent.values()) + removed
         return (
-            f"{limit}, and the switch is one transaction for the {moved} triples it adds and removes: set "
-            f"TransactionAfterImageLimit = {after_image_limit(moved)} or more (about {BYTES_PER_TRIPLE} bytes a "
-            f"triple), restart Virtuoso and run {self.repair}"
+            f"{limit.rule}, and the switch is one transaction for the {moved} triples it adds and removes: set "
+            f"{limit.switch(moved)}, restart Virtuoso and run {self.repair}"
         )
 
     def _switch(self, staging: dict[str, str], only: Iterable[str] | None = None) -> str:
