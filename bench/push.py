@@ -295,7 +295,8 @@ def main(argv: list[str] | None = None) -> str:
     )
     text = (
         f"{setting}\n{versions()}\n\n{table(rows)}\n\n"
-        f"`python bench/push.py --triples {args.triples} --sweep-triples {args.sweep_triples}`: one run of "
+        f"`python bench/push.py --triples {args.triples} --sweep-triples {args.sweep_triples} --batch-sizes "
+        f"{args.batch_sizes}`: one run of "
         f"{since(started):.0f} s; load average at the end {load} (2 cores shared with other work: read the "
         "ratios, not the times). Both stores on 127.0.0.1, synthetic N-Triples from bench/push.py (write_data). "
         "'cspo-graph push' rows are end to end: rdflib parses the file, the graph is staged, switched in with one "
