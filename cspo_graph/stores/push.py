@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
 DEFAULT_AFTER_IMAGE_LIMIT = 50_000_000
+"""Virtuoso's ``TransactionAfterImageLimit`` when virtuoso.ini does not set it (Debian's does not)."""
 BYTES_PER_TRIPLE = 100
 """What Virtuoso 7.2 writes for each triple a transaction adds or removes, with a margin: measured on
 Debian's 7.2.5, a MOVE replacing 10,000 triples with 10,000 others fits in 1,000,000 bytes, one of
@@ -122,15 +123,15 @@ def graphs_to_push(dataset: rdflib.Dataset, graph: str | None) -> dict[str, list
 def read_graphs(paths: Sequence[str | Path], graph: str | None) -> dict[str, list[Triple]]:
     """:func:`graphs_to_push` of the files (:func:`cspo_graph.rdf.parsing.load`; the built-in data when none
     are given), read with the garbage collector paused: reading makes millions of objects that all live on,
-    and every full collection would walk them all (a third of the reading time at 100k triples)."""
+    and every full collection would walk them all (a third or more of the reading time at 100k triples)."""
     from cspo_graph.rdf.parsing import load
 
-    paused = gc.isenabled()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         return graphs_to_push(load(paths), graph)
     finally:
-        if paused:
+        if enabled:
             gc.enable()
 
 
@@ -427,7 +428,7 @@ class Push:
             ) from None
         import httpx
 
-        # Sent once, and waited for as long as the store takes (Virtuoso takes minutes to MOVE 1M triples).
+        # Sent once, and waited for as long as the store takes (a switch of 1M triples takes minutes).
         patient = httpx.Timeout(30.0, read=None, write=None)
         self.switching = True
         try:
