@@ -8,14 +8,20 @@ the data model of issue 12 yet), each store on 127.0.0.1 (started
 here as the tests start it: tests/virtuoso.py, tests/oxigraph_server.py):
 
 - ``cspo-graph push`` end to end (parse with rdflib, stage, switch in, count), once
-  per protocol that the store's recipe in docs/stores.md uses;
+  per protocol that the store's recipe in docs/stores.md uses: the first into an
+  empty graph, the second replacing what the first pushed;
 - the push alone (:func:`cspo_graph.stores.push.push` on triples already in memory),
-  for each batch size in ``--batch-sizes``: the throughput behind the default;
+  for each batch size in ``--batch-sizes``, with the time spent sending the batches
+  apart from the switch and the counts: the throughput behind the defaults;
 - the store's own bulk loader on the same file: Virtuoso's ``ld_dir`` +
   ``rdf_loader_run`` + ``checkpoint`` through ``isql-vt``, Oxigraph's ``oxigraph load``
   into a fresh location.
 
-Each row gives the time and triples per second; the section "Push into triple
+And, without a store, reading the file as ``cspo-graph push`` does (rdflib). Each row
+gives the time, triples per second and the time per triple against the store's bulk
+loader. Virtuoso gets ``TransactionAfterImageLimit`` raised to what push advises for
+replacing the file's triples (:func:`after_image_limit`): with Debian's 50,000,000
+bytes it refuses to switch a million triples in. The section "Push into triple
 stores" of docs/benchmarks.md is replaced with the table of the run.
 """
 
@@ -31,7 +37,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -41,17 +47,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import oxigraph_server  # type: ignore[import-not-found]  # noqa: E402
 import virtuoso  # type: ignore[import-not-found]  # noqa: E402
 
+from bench.run import machine, parse_size  # noqa: E402
+
 GRAPH = "https://example.org/bench/push"
+SWEEP_GRAPH = GRAPH + "/sweep"
+SWITCH_TIME_LIMIT = 3600
+"""Seconds the benchmark's Virtuoso lets a SPARQL request run (Debian's file: 60; a switch of 1M takes longer)."""
 HEADING = "## Push into triple stores (bench/push.py)"
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
-
-
-def size(text: str) -> int:
-    """``1M``, ``100k`` or ``5000`` as a number."""
-    match = re.fullmatch(r"(\d+)([kKmM]?)", text)
-    if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 20k, 1M)")
-    return int(match[1]) * {"": 1, "k": 1000, "m": 1_000_000}[match[2].lower()]
 
 
 @contextmanager
@@ -110,21 +113,39 @@ def read_triples(path: Path) -> list[Any]:
     ]
 
 
-Row = tuple[str, str, int, float]
+class Row(NamedTuple):
+    """``seconds`` (NaN: refused) for ``triples``; ``sending``: of which sending the batches (push alone)."""
+
+    store: str
+    method: str
+    triples: int
+    seconds: float
+    sending: float | None = None
+
+
+BULK = "bulk loader"
+"""How the rows of each store's own bulk loader begin: the reference of the store's other rows."""
+NO_STORE = "(no store)"
 
 
 def measure(data: Path, sweep: Path, batch_sizes: list[int], work: Path, report: Callable[[Row], None]) -> None:
-    """Report (store, method, triples, seconds) for every way of loading ``data``, and for the push alone
-    of ``sweep`` (a smaller file) with each batch size."""
+    """Report every way of loading ``data``, and the push alone of ``sweep`` (a smaller file) with each batch
+    size (into a graph of its own, which an untimed push fills first: every row replaces as many triples)."""
     from cspo_graph.stores import http
-    from cspo_graph.stores.push import Endpoints, push
+    from cspo_graph.stores.push import Endpoints, push, read_graphs
+
+    triples = lines(data)
+    began = time.perf_counter()
+    read_graphs([data], None)
+    report(Row(NO_STORE, "reading the file as push does (read_graphs: rdflib)", triples, since(began)))
 
     env = {**os.environ, "PYTHONPATH": str(ROOT), http.PASSWORD_VARIABLE: virtuoso.PASSWORD}
     login = http.Credentials(virtuoso.USER, virtuoso.PASSWORD)
-    triples, parsed = lines(data), {GRAPH: read_triples(sweep)}
-    swept = len(parsed[GRAPH])
+    parsed = {SWEEP_GRAPH: read_triples(sweep)}
+    swept = len(parsed[SWEEP_GRAPH])
+    settings = virtuoso_settings(triples)
     stores = (
-        ("Virtuoso", virtuoso.start, virtuoso.stop, login),
+        ("Virtuoso", lambda folder: virtuoso.start(folder, settings=settings), virtuoso.stop, login),
         ("Oxigraph server", oxigraph_server.start, oxigraph_server.stop, None),
     )
     for name, start, stop, credentials in stores:
@@ -133,10 +154,10 @@ def measure(data: Path, sweep: Path, batch_sizes: list[int], work: Path, report:
         with running(start, stop, folder) as server:
             user = ["--user", virtuoso.USER] if credentials else []
             recipes = {
-                "cspo-graph push --protocol update": [
+                "cspo-graph push --protocol update, into an empty graph": [
                     *["--protocol", "update", "--endpoint", server.update, "--query-endpoint", server.sparql],
                 ],
-                "cspo-graph push (gsp, staged)": [
+                "cspo-graph push (gsp, staged), replacing the row above's": [
                     *["--endpoint", server.graph_store, "--update-endpoint", server.update],
                     *["--query-endpoint", server.sparql],
                 ],
@@ -144,28 +165,30 @@ def measure(data: Path, sweep: Path, batch_sizes: list[int], work: Path, report:
             for method, arguments in recipes.items():
                 began = time.perf_counter()
                 cli_push([*arguments, *user, "--data", str(data), "--graph", GRAPH, "--replace"], env)
-                report((name, method, triples, time.perf_counter() - began))
+                report(Row(name, method, triples, since(began)))
                 assert count(server, GRAPH) == triples
+            push(parsed, Endpoints(server.graph_store, server.sparql, server.update), credentials=credentials)
             for protocol in ("gsp", "update"):
                 write = server.graph_store if protocol == "gsp" else server.update
                 endpoints = Endpoints(write, server.sparql, server.update)
+                options: dict[str, Any] = {"replace": True, "protocol": protocol, "credentials": credentials}
                 for batch in batch_sizes:
                     method = f"push alone, {protocol}, batch {batch}"
+                    sent: list[float] = []
                     began = time.perf_counter()
                     try:
                         push(
                             parsed,
                             endpoints,
-                            replace=True,
-                            protocol=protocol,
-                            credentials=credentials,
+                            **options,
                             batch_size=batch,
+                            progress=lambda _, sent=sent, began=began: sent.append(since(began)),
                         )
                     except Exception as exc:  # a batch too large for the store is a result too
                         print(f"{name} {method}: {exc}"[:300], file=sys.stderr)
-                        report((name, f"{method}: refused by the store", swept, float("nan")))
+                        report(Row(name, f"{method}: refused by the store", swept, float("nan")))
                         continue
-                    report((name, method, swept, time.perf_counter() - began))
+                    report(Row(name, method, swept, since(began), sent[-1]))
             if name == "Virtuoso":
                 subprocess.run(
                     virtuoso.isql(server, f"SPARQL CLEAR GRAPH <{GRAPH}>; checkpoint;"), check=True, capture_output=True
@@ -173,15 +196,29 @@ def measure(data: Path, sweep: Path, batch_sizes: list[int], work: Path, report:
                 sql = virtuoso.bulk_load_sql(data.parent, data.name, GRAPH)
                 began = time.perf_counter()
                 subprocess.run(virtuoso.isql(server, sql), check=True, capture_output=True)
-                method = "bulk loader: ld_dir + rdf_loader_run + checkpoint (isql-vt)"
-                report((name, method, triples, time.perf_counter() - began))
+                report(Row(name, f"{BULK}: ld_dir + rdf_loader_run + checkpoint (isql-vt)", triples, since(began)))
                 assert count(server, GRAPH) == triples
         if name == "Oxigraph server":
             assert oxigraph_server.BINARY is not None
             command = [oxigraph_server.BINARY, "load", "--location", str(folder / "bulk"), "--file", str(data)]
             began = time.perf_counter()
             subprocess.run([*command, "--graph", GRAPH], check=True, capture_output=True)
-            report((name, "bulk loader: oxigraph load (server stopped)", triples, time.perf_counter() - began))
+            report(Row(name, f"{BULK}: oxigraph load (server stopped)", triples, since(began)))
+
+
+def virtuoso_settings(triples: int) -> dict[str, dict[str, int]]:
+    """What the benchmark's Virtuoso changes in Debian's virtuoso.ini to switch ``triples`` triples in, replacing
+    as many: the after-image limit push advises, and no 60 s limit on a SPARQL request (the switch is one)."""
+    from cspo_graph.stores.push import after_image_limit
+
+    return {
+        "Parameters": {"TransactionAfterImageLimit": after_image_limit(2 * triples)},
+        "SPARQL": {"MaxQueryExecutionTime": SWITCH_TIME_LIMIT},
+    }
+
+
+def since(began: float) -> float:
+    return time.perf_counter() - began
 
 
 def lines(path: Path) -> int:
@@ -189,16 +226,32 @@ def lines(path: Path) -> int:
         return sum(1 for line in text if line.strip())
 
 
-def row(entry: Row) -> str:
-    store, method, triples, seconds = entry
-    if seconds != seconds:  # NaN: refused
-        return f"| {store} | {method} | {triples:,} | n/a | n/a |"
-    return f"| {store} | {method} | {triples:,} | {seconds:.1f} | {triples / seconds:,.0f} |"
+def row(entry: Row, bulk: Row | None = None) -> str:
+    """A table row; against ``bulk``, the time per triple as a multiple of the bulk loader's."""
+    if entry.seconds != entry.seconds:  # NaN: refused
+        return f"| {entry.store} | {entry.method} | {entry.triples:,} | n/a | n/a | | |"
+    sending = f"{entry.sending:.1f}" if entry.sending is not None else ""
+    ratio = f"x{entry.seconds / entry.triples / (bulk.seconds / bulk.triples):.1f}" if bulk else ""
+    cells = [entry.store, entry.method, f"{entry.triples:,}", f"{entry.seconds:.1f}"]
+    return "| " + " | ".join([*cells, f"{entry.triples / entry.seconds:,.0f}", sending, ratio]) + " |"
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| store | method | triples | seconds | triples/s |", "| --- | --- | ---: | ---: | ---: |"]
-    return "\n".join([*lines, *map(row, rows)])
+    bulk = {r.store: r for r in rows if r.method.startswith(BULK)}
+    head = (
+        "| store | method | triples | seconds | triples/s | of which sending batches (s) | time per triple, bulk = 1 |"
+    )
+    lines = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    return "\n".join([*lines, *(row(r, bulk.get(r.store)) for r in rows)])
+
+
+def versions() -> str:
+    """The stores' versions."""
+    assert virtuoso.BINARY is not None and oxigraph_server.BINARY is not None
+    banner = subprocess.run([virtuoso.BINARY, "-?"], capture_output=True, text=True)
+    found = re.search(r"Version (\S+)", banner.stdout + banner.stderr)
+    oxigraph = subprocess.run([oxigraph_server.BINARY, "--version"], capture_output=True, text=True).stdout.strip()
+    return f"- stores: Virtuoso {found[1] if found else '?'} (Debian's virtuoso-opensource), {oxigraph} (PyPI)"
 
 
 def write_section(text: str, path: Path = BENCHMARKS) -> None:
@@ -212,8 +265,10 @@ def write_section(text: str, path: Path = BENCHMARKS) -> None:
 
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--triples", type=size, default=size("1M"), help="size of the file (default 1M)")
-    parser.add_argument("--sweep-triples", type=size, default=size("100k"), help="for the push alone (default 100k)")
+    parser.add_argument("--triples", type=parse_size, default=parse_size("1M"), help="size of the file (default 1M)")
+    parser.add_argument(
+        "--sweep-triples", type=parse_size, default=parse_size("100k"), help="for the push alone (default 100k)"
+    )
     parser.add_argument("--batch-sizes", default="1000,2500,5000,10000", help="for the push alone (comma-separated)")
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
@@ -224,6 +279,7 @@ def main(argv: list[str] | None = None) -> str:
         rows.append(entry)
         print(row(entry), file=sys.stderr, flush=True)
 
+    started, setting = time.perf_counter(), machine()
     with tempfile.TemporaryDirectory(prefix="cspo-push-bench-") as tmp:
         work = Path(tmp)
         (work / "data").mkdir()
@@ -231,13 +287,23 @@ def main(argv: list[str] | None = None) -> str:
         write_data(data, args.triples)
         write_data(sweep, args.sweep_triples)
         measure(data, sweep, batch_sizes, work, report)
-    load = os.getloadavg()[0]
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    changed = "; ".join(
+        f"{name} = {value} in [{section}]"
+        for section, names in virtuoso_settings(args.triples).items()
+        for name, value in names.items()
+    )
     text = (
-        f"{table(rows)}\n\nOne run on this machine (2 cores, shared with other work), both stores on 127.0.0.1, "
-        f"synthetic N-Triples from bench/push.py (write_data); load average at the end {load:.1f}. "
-        "'cspo-graph push' rows are end to end (rdflib parses the file, the graph is staged, switched in with "
-        "one SPARQL Update and counted); 'push alone' rows start from triples in memory (a smaller file, one row "
-        "per batch size: the measurement behind the defaults, 10,000 for gsp and 1,000 for update)."
+        f"{setting}\n{versions()}\n\n{table(rows)}\n\n"
+        f"`python bench/push.py --triples {args.triples} --sweep-triples {args.sweep_triples} --batch-sizes "
+        f"{args.batch_sizes}`: one run of "
+        f"{since(started):.0f} s; load average at the end {load} (2 cores shared with other work: read the "
+        "ratios, not the times). Both stores on 127.0.0.1, synthetic N-Triples from bench/push.py (write_data). "
+        "'cspo-graph push' rows are end to end: rdflib parses the file, the graph is staged, switched in with one "
+        "SPARQL Update and counted. 'push alone' rows start from triples in memory (a smaller file); 'of which "
+        "sending batches' is the time until the last batch was answered, the rest is the switch and the counts. "
+        "The last column is the row's time per triple over the store's bulk loader's. Virtuoso ran with Debian's "
+        f"virtuoso.ini changed as docs/stores.md says for large pushes: {changed}."
     )
     print(text)
     if not args.no_write:

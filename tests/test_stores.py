@@ -159,6 +159,26 @@ def test_booleans_print_as_locally(pushed, cli):
     assert founding == [line.split(",")[2] for line in local] and founding.count("true") == founding.count("false") == 5
 
 
+def test_reading_for_a_push_pauses_the_garbage_collector_only_while_it_reads():
+    import gc
+
+    from cspo_graph.stores.push import read_graphs
+
+    collections: list[str] = []
+    gc.callbacks.append(lambda phase, info: collections.append(phase))
+    try:
+        graphs = read_graphs([], None)  # the built-in data: thousands of objects, collections without the pause
+    finally:
+        gc.callbacks.pop()
+    assert gc.isenabled() and collections == [] and len(graphs) >= 5
+    gc.disable()
+    try:
+        read_graphs([], None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def write_triples(path, count: int, start: int = 0) -> str:
     path.write_text(
         "".join(f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(start, count))

@@ -10,6 +10,7 @@ import json
 import pytest
 import virtuoso
 from compare import comparable
+from conftest import require
 from test_stores import Store, write_triples
 
 from cspo_graph.query.library import query_library
@@ -176,3 +177,84 @@ def test_bulk_loader_recipe_loads_the_export(store, dataset):
     subprocess.run(virtuoso.isql(store.server, virtuoso.bulk_load_sql(folder, "cspo.nq")), check=True, timeout=120)
     held = store.graph_sizes("https://w3id.org/cspo-graph/graph/")
     assert {g: held.get(g) for g in exported} == exported
+
+
+@pytest.fixture(scope="module")
+def small_transactions(tmp_path_factory):
+    """A second Virtuoso whose transactions may write only 10,000 bytes (TransactionAfterImageLimit's
+    least value): a switch of 1,000 triples replacing 1,000 passes it, a batch of 50 does not."""
+    require(virtuoso.BINARY is not None and virtuoso.DEBIAN_INI is not None, "virtuoso-opensource is not installed")
+    limit = {"Parameters": {"TransactionAfterImageLimit": 10_000}}
+    server = virtuoso.start(tmp_path_factory.mktemp("small"), settings=limit)
+    yield Store("virtuoso", server, ("--user", virtuoso.USER))
+    virtuoso.stop(server)
+
+
+S = "https://example.org/s"
+
+
+def test_a_transaction_too_large_for_virtuoso_says_what_to_set(small_transactions, cli, tmp_path):
+    store, graph = small_transactions, "https://example.org/test/after-image"
+    old, new = write_triples(tmp_path / "old.nt", 1000), write_triples(tmp_path / "new.nt", 2000, start=1000)
+    placed = cli(*store.push("direct", "--data", old, "--graph", graph, "--replace", "--batch-size", "50"))
+    assert placed.exit_code == 0, placed.output
+
+    switch = cli(*store.push("gsp", "--data", new, "--graph", graph, "--replace", "--batch-size", "50"))
+    assert switch.exit_code == 1
+    assert "the store rejected the switch (HTTP 500): Virtuoso 40005 Error SR325" in switch.output
+    assert "nothing was switched in: the store's graphs are as they were. Virtuoso writes at most " in switch.output
+    assert (
+        "and the switch is one transaction for the 2000 triples it adds and removes: set "
+        "TransactionAfterImageLimit = 100000000 or more (about 100 bytes a triple), restart Virtuoso and run "
+        "cspo-graph push --endpoint " in switch.output
+    )
+    assert store.graph_sizes("https://example.org/test/") == {graph: 1000}
+    assert store.graph_sizes("urn:cspo-graph:staging:") == {}
+    held = f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} VALUES ?s {{ <{S}999> <{S}1999> }} }}"
+    assert [row["s"]["value"] for row in store.select(held)] == [f"{S}999"]  # the old triples, not the new
+
+    batch = cli(*store.push("update", "--data", new, "--graph", graph, "--replace", "--batch-size", "1000"))
+    assert batch.exit_code == 1 and "Virtuoso 40005 Error SR325" in batch.output
+    assert "and each batch is one: give a smaller --batch-size (it was 1000)" in batch.output
+    assert store.graph_sizes("https://example.org/test/") == {graph: 1000}
+
+
+def test_a_switch_stopped_by_virtuosos_time_limit_says_what_to_set():
+    """Not provoked on a real server, unlike the test above: the switch would have to outlast
+    MaxQueryExecutionTime, whose least value is a second, which takes about 100,000 triples here and more
+    on a faster machine (a slow test that the machine's speed could break). The error is the one Virtuoso
+    answered to the benchmark's switch of a million triples under Debian's 60 s."""
+    from cspo_graph.stores.http import EndpointError, client
+    from cspo_graph.stores.push import Endpoints, Push
+
+    targets = {"https://example.org/g": [], "https://example.org/h": []}
+    with client() as session:
+        run = Push(
+            session,
+            targets,
+            Endpoints("urn:w", "urn:q", "urn:u"),
+            "gsp",
+            replace=True,
+            batch_size=10,
+            progress=None,
+            repair="REPAIR",
+        )
+    run.report.sent, run.report.before = (
+        {"https://example.org/g": 600_000, "https://example.org/h": 400_000},
+        {"https://example.org/g": 1_000, "https://example.org/h": 0},
+    )
+    refused = EndpointError(
+        "http://127.0.0.1/sparql-auth: the store rejected the switch (HTTP 500): Virtuoso S1T00 "
+        "Error SR171: Transaction timed out"
+    )
+    assert run.advice(refused) == (
+        "Virtuoso stops a SPARQL request after MaxQueryExecutionTime seconds"
+        " ([SPARQL] in virtuoso.ini; 60 in Debian's file; docs/stores.md), and each batch is one: give a smaller "
+        "--batch-size (it was 10)"
+    )
+    run.switching = True
+    assert run.advice(refused).endswith(
+        "and the switch is one transaction for the 1001000 triples it adds and removes: set MaxQueryExecutionTime "
+        "above the seconds the switch takes (0: no limit), restart Virtuoso and run REPAIR"
+    )
+    assert run.advice(EndpointError("the store rejected the switch (HTTP 500): SR186: SECURITY")) == ""

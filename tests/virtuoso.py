@@ -8,6 +8,8 @@ the foreground in its own process group, which :func:`stop` ends.
 One setting is added: ``MaxSortedTopRows = 100000`` in [Parameters] (Debian's
 default of 10,000 refuses ``ORDER BY ... LIMIT n OFFSET k`` once n + k passes it, so
 ``query --page-size`` could not page past 10,000 rows; docs/stores.md says so).
+:func:`start` takes more settings, by section (the push benchmark raises
+``TransactionAfterImageLimit`` and ``MaxQueryExecutionTime``; tests lower them).
 
 One setting is commented out: ``MaxQueryCostEstimationTime``, which makes Virtuoso
 refuse a query whose *estimated* cost is above 400 s. On this tiny data its
@@ -22,6 +24,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +43,10 @@ DEBIAN_INI = next(
     ),
     None,
 )
-MAX_SORTED_TOP_ROWS = 100_000
+Settings = Mapping[str, Mapping[str, object]]
+"""virtuoso.ini settings by section: ``{"Parameters": {"MaxSortedTopRows": 100000}}``."""
+SETTINGS: Settings = {"Parameters": {"MaxSortedTopRows": 100_000}}
+"""The settings every server here gets (Debian's file sets none of them)."""
 USER = PASSWORD = "dba"
 """The administrator of a fresh Virtuoso database."""
 
@@ -75,9 +81,12 @@ class Virtuoso:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
-    """Debian's virtuoso.ini with every file in ``folder`` and both servers on 127.0.0.1."""
+def write_ini(folder: Path, sql_port: int, http_port: int, settings: Settings | None = None) -> Path:
+    """Debian's virtuoso.ini with every file in ``folder``, both servers on 127.0.0.1, and :data:`SETTINGS`
+    and ``settings`` (in place of Debian's lines for the same settings)."""
     assert DEBIAN_INI is not None
+    more = settings or {}
+    added = {name: {**SETTINGS.get(name, {}), **more.get(name, {})} for name in {*SETTINGS, *more}}
     moved = {
         ("Database", "DatabaseFile"): folder / "virtuoso.db",
         ("Database", "ErrorLogFile"): folder / "virtuoso.log",
@@ -96,13 +105,15 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
         setting = re.match(r"\s*([A-Za-z_]\w*)\s*=", line)
         if header:
             section = header[1]
-            if section == "Parameters":
-                line += f"\nMaxSortedTopRows = {MAX_SORTED_TOP_ROWS}"
+            line += "".join(f"\n{name} = {value}" for name, value in added.get(section, {}).items())
         elif setting and (section, setting[1]) in moved:
             key = (section, setting[1])
             line = f"{setting[1]} = {moved[key]}"
             seen.add(key)
-        elif setting and (section, setting[1]) == ("SPARQL", "MaxQueryCostEstimationTime"):
+        elif setting and (
+            (section, setting[1]) == ("SPARQL", "MaxQueryCostEstimationTime")
+            or setting[1] in added.get(section or "", {})
+        ):
             line = ";" + line
         lines.append(line)
     missing = set(moved) - seen
@@ -112,11 +123,12 @@ def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
     return ini
 
 
-def start(folder: Path, timeout: float = 90.0) -> Virtuoso:
-    """Start a server with a fresh database in ``folder``; return once /sparql answers."""
+def start(folder: Path, timeout: float = 90.0, settings: Settings | None = None) -> Virtuoso:
+    """Start a server with a fresh database in ``folder`` (``settings``: more virtuoso.ini settings);
+    return once /sparql answers."""
     assert BINARY is not None
     http_port, sql_port = free_port(), free_port()
-    ini = write_ini(folder, sql_port, http_port)
+    ini = write_ini(folder, sql_port, http_port, settings)
     base = f"http://127.0.0.1:{http_port}"
     command = [BINARY, "+configfile", str(ini), "+foreground"]
     process = launch(

@@ -101,10 +101,9 @@ def push(
           --query-endpoint http://localhost:3030/cspo/sparql --user admin --auth basic
     """
     from cspo_graph.errors import UsageError
-    from cspo_graph.rdf.parsing import load
     from cspo_graph.runtime.guard import allow_network
     from cspo_graph.stores import http
-    from cspo_graph.stores.push import Endpoints, graphs_to_push
+    from cspo_graph.stores.push import Endpoints, read_graphs
     from cspo_graph.stores.push import push as push_graphs
 
     allow_network()  # --endpoint is required: pushing is reaching the network on purpose
@@ -123,7 +122,7 @@ def push(
         raise UsageError(
             "push counts the triples the store holds with SPARQL: give the store's query URL with --query-endpoint"
         )
-    targets = graphs_to_push(load(data), graph)
+    targets = read_graphs(data, graph)
     total = sum(len(triples) for triples in targets.values())
     silent = not sys.stderr.isatty()  # a bar only for a person watching a terminal
     with click.progressbar(length=total, label="Pushing triples", file=sys.stderr, hidden=silent) as bar:

@@ -14,6 +14,7 @@ JSON-LD is compacted with the context shipped in this package
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,17 +35,21 @@ def jsonld_context() -> dict[str, Any]:
     return json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"]
 
 
+def exported_graphs(dataset: rdflib.Dataset) -> Iterator[rdflib.Graph]:
+    """The graphs quad formats hold: every non-empty named graph of ``dataset``, as loaded (not copied)."""
+    return (graph for graph in dataset.graphs() if len(graph))
+
+
 def export_dataset(dataset: rdflib.Dataset) -> rdflib.Dataset:
-    """The dataset quad formats hold: every non-empty named graph, as loaded."""
+    """The dataset quad formats hold (:func:`exported_graphs`), as a dataset of its own."""
     import rdflib
 
     out = rdflib.Dataset()
     for prefix, namespace in resources.PREFIXES.items():
         out.bind(prefix, namespace)
-    for graph in dataset.graphs():
-        if len(graph):
-            target = out.graph(graph.identifier)
-            target.addN((s, p, o, target) for s, p, o in graph)
+    for graph in exported_graphs(dataset):
+        target = out.graph(graph.identifier)
+        target.addN((s, p, o, target) for s, p, o in graph)
     return out
 
 

@@ -25,6 +25,11 @@ to finish.
 ``POST``. A failure names the graphs that are complete, the one left partial, those
 not started, and the command that repairs them.
 
+A store that refuses a transaction for its size or its time is named with what to
+change (:data:`LIMITS`): Virtuoso writes at most ``TransactionAfterImageLimit`` bytes
+in one transaction and stops a SPARQL request after ``MaxQueryExecutionTime``
+seconds; with Debian's settings, a switch of a million triples can pass either.
+
 Triples go in batches; the triples that share a blank node always travel in the
 same batch, so a blank node is never split into two. Blank nodes from two pushes
 are never the same node, so adding data with blank nodes to a graph that already
@@ -33,6 +38,7 @@ holds blank nodes would copy them: that is refused before anything is sent.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,11 +51,54 @@ from cspo_graph.rdf.formats import FORMATS
 from cspo_graph.stores import http
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
     import rdflib
 
 STAGING_PREFIX = "urn:cspo-graph:staging:"
 Triple = tuple[Term, Term, Term]
+DEFAULT_AFTER_IMAGE_LIMIT = 50_000_000
+"""Virtuoso's ``TransactionAfterImageLimit`` when virtuoso.ini does not set it (Debian's does not)."""
+BYTES_PER_TRIPLE = 100
+"""What Virtuoso 7.2 writes for each triple a transaction adds or removes, with a margin: measured on
+Debian's 7.2.5, a MOVE replacing 10,000 triples with 10,000 others fits in 1,000,000 bytes, one of
+20,000 does not (25 to 50 bytes a triple)."""
+
+
+def after_image_limit(triples: int) -> int:
+    """A ``TransactionAfterImageLimit`` for a Virtuoso transaction that adds or removes ``triples`` triples:
+    about :data:`BYTES_PER_TRIPLE` each, in tens of megabytes, and never below twice the default."""
+    return max(2 * DEFAULT_AFTER_IMAGE_LIMIT, -(-triples * BYTES_PER_TRIPLE // 10**7) * 10**7)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A store's setting that makes it refuse a transaction, known by the error code the store answers with."""
+
+    rule: str
+    """What the store refuses, and where the setting is."""
+    switch: Callable[[int], str]
+    """The setting that lets a switch of this many triples (added and removed) through."""
+
+
+LIMITS = {
+    "SR325": Limit(
+        "Virtuoso writes at most TransactionAfterImageLimit bytes in one transaction ([Parameters] in virtuoso.ini; "
+        f"{DEFAULT_AFTER_IMAGE_LIMIT} by default; docs/stores.md)",
+        lambda moved: (
+            f"TransactionAfterImageLimit = {after_image_limit(moved)} or more (about {BYTES_PER_TRIPLE} bytes a triple)"
+        ),
+    ),
+    "SR171": Limit(
+        "Virtuoso stops a SPARQL request after MaxQueryExecutionTime seconds ([SPARQL] in virtuoso.ini; 60 in "
+        "Debian's file; docs/stores.md)",
+        lambda moved: "MaxQueryExecutionTime above the seconds the switch takes (0: no limit)",
+    ),
+}
+"""Refusals by error code, each with the setting to change (the codes are Virtuoso's, measured on 7.2.5:
+"SR325: Transaction aborted because it's log after image size went above the limit", "SR171: Transaction
+timed out")."""
 
 
 class PushError(CspoError):
@@ -62,15 +111,28 @@ def _nt(triple: Triple) -> str:
 
 def graphs_to_push(dataset: rdflib.Dataset, graph: str | None) -> dict[str, list[Triple]]:
     """Target graph IRI -> its triples: every graph the export writes under its own name
-    (:func:`cspo_graph.rdf.export.export_dataset`), or all of them merged into ``graph``."""
-    from cspo_graph.rdf.export import export_dataset
+    (:func:`cspo_graph.rdf.export.exported_graphs`), or all of them merged into ``graph``."""
+    from cspo_graph.rdf.export import exported_graphs
 
-    exported = export_dataset(dataset)
+    exported = list(exported_graphs(dataset))
     if graph is not None:
-        triples = {(s, p, o) for s, p, o, _ in exported.quads((None, None, None, None))}
-        return {graph: [_terms(t) for t in triples]}
-    graphs = {str(g.identifier): [_terms(t) for t in g] for g in exported.graphs() if len(g)}
-    return dict(sorted(graphs.items()))
+        return {graph: list(map(_terms, {triple for g in exported for triple in g}))}
+    return dict(sorted((str(g.identifier), list(map(_terms, g))) for g in exported))
+
+
+def read_graphs(paths: Sequence[str | Path], graph: str | None) -> dict[str, list[Triple]]:
+    """:func:`graphs_to_push` of the files (:func:`cspo_graph.rdf.parsing.load`; the built-in data when none
+    are given), read with the garbage collector paused: reading makes millions of objects that all live on,
+    and every full collection would walk them all (a third or more of the reading time at 100k triples)."""
+    from cspo_graph.rdf.parsing import load
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return graphs_to_push(load(paths), graph)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _terms(triple: Iterable[Any]) -> Triple:
@@ -269,6 +331,7 @@ class Push:
         self.progress = progress
         self.repair = repair
         self.report = PushReport({g: len(t) for g, t in targets.items()})
+        self.switching = False
 
     def preflight(self) -> None:
         """Count every target graph (proving the query endpoint answers); refuse to copy blank nodes."""
@@ -365,8 +428,9 @@ class Push:
             ) from None
         import httpx
 
-        # Sent once, and waited for as long as the store takes (Virtuoso takes minutes to MOVE 1M triples).
+        # Sent once, and waited for as long as the store takes (a switch of 1M triples takes minutes).
         patient = httpx.Timeout(30.0, read=None, write=None)
+        self.switching = True
         try:
             switch = self._switch(staging)
             send_update(self.http, self.endpoints.update, switch, what="the switch", retry=False, timeout=patient)
@@ -385,6 +449,20 @@ class Push:
                     f"switch, it holds {self.report.counted[graph]}. Repair with: {self.repair}"
                 )
         return self.report
+
+    def advice(self, failure: CspoError) -> str:
+        """What to change when the store refused a transaction for a limit of :data:`LIMITS` ("" otherwise)."""
+        limit = next((limit for code, limit in LIMITS.items() if code in str(failure)), None)
+        if limit is None:
+            return ""
+        if not self.switching:
+            return f"{limit.rule}, and each batch is one: give a smaller --batch-size (it was {self.batch_size})"
+        removed = sum(self.report.before.values()) if self.replace else 0
+        moved = sum(self.report.sent.values()) + removed
+        return (
+            f"{limit.rule}, and the switch is one transaction for the {moved} triples it adds and removes: set "
+            f"{limit.switch(moved)}, restart Virtuoso and run {self.repair}"
+        )
 
     def _switch(self, staging: dict[str, str], only: Iterable[str] | None = None) -> str:
         """The update that switches the staged graphs in (for the graphs ``only``, default all)."""
@@ -478,5 +556,11 @@ def push(
             progress=progress,
             repair=repair,
         )
-        run.preflight()
-        return run.staged(uuid.uuid4().hex) if endpoints.update else run.direct()
+        try:
+            run.preflight()
+            return run.staged(uuid.uuid4().hex) if endpoints.update else run.direct()
+        except PushError as exc:
+            advice = run.advice(exc)
+            if not advice:
+                raise
+            raise PushError(f"{exc}. {advice}") from None
