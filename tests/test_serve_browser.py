@@ -119,10 +119,10 @@ def test_a_click_on_a_column_header_sorts_the_rows(page, server_url):
     assert nations[:5] == [f'"{nation}"@en' for nation in FOUNDERS]  # the query's order: by year, then name
     header = page.locator(".yasr table.dataTable thead th").nth(1)
     header.click()
-    assert header.get_attribute("aria-sort") == "ascending"
+    expect(header).to_have_attribute("aria-sort", "ascending")
     assert cells(page, 1) == sorted(nations) != nations
     header.click()
-    assert header.get_attribute("aria-sort") == "descending"
+    expect(header).to_have_attribute("aria-sort", "descending")
     assert cells(page, 1) == sorted(nations, reverse=True)
     set_query(page, "SELECT ?n WHERE { VALUES ?n { 5 40 12 3 100 } }")
     run_and_wait(page)
