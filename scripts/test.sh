@@ -2,7 +2,7 @@
 # Install everything the tests need (Debian packages for the real browser, triple
 # stores and the shells whose completion docs/development.md shows; Comunica and the
 # Node.js it runs on from npm, at the versions tests/comunica/package-lock.json pins;
-# the package with its test extras), then run the whole test suite.
+# the package with its test extras), then run the whole test suite, two test files at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,4 +28,6 @@ if ! cmp -s "$comunica/package-lock.json" "$comunica/node_modules/.installed-loc
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-exec python3 -m pytest "$@"
+# Two pytest processes (pytest-xdist), one per core of the machines this runs on, each
+# taking whole test files: a file's fixtures (servers, browsers, stores) start once.
+exec python3 -m pytest -n 2 --dist loadfile "$@"

@@ -619,7 +619,7 @@ def store_server_url(tmp_path_factory):
     store = tmp_path_factory.mktemp("store") / "cspo-store"
     loaded = CliRunner().invoke(main, ["load", "builtin", "--store", str(store)], catch_exceptions=False)
     assert loaded.exit_code == 0, loaded.output
-    with serving("--store", str(store)) as url:
+    with serving("--store", str(store), "--timeout", str(SERVER_TIMEOUT)) as url:
         yield url
 
 

@@ -126,10 +126,13 @@ def test_a_click_on_a_column_header_sorts_the_rows(page, server_url):
     assert cells(page, 1) == sorted(nations, reverse=True)
     set_query(page, "SELECT ?n WHERE { VALUES ?n { 5 40 12 3 100 } }")
     run_and_wait(page)
-    page.locator(".yasr table.dataTable thead th").nth(1).click()
+    header = page.locator(".yasr table.dataTable thead th").nth(1)
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
     numbers = [f'"{n}"^^xsd:integer' for n in (3, 5, 12, 40, 100)]
     assert cells(page, 1) == numbers  # as numbers, not as text ("100" before "12")
-    page.locator(".yasr table.dataTable thead th").nth(1).click()
+    header.click()
+    expect(header).to_have_attribute("aria-sort", "descending")
     assert cells(page, 1) == numbers[::-1]
     assert page.errors == []
 

@@ -158,17 +158,22 @@ async def _answered_async(connection: Connection, seconds: float | None) -> bool
     import asyncio
 
     loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
+    outcome: asyncio.Future[bool] = loop.create_future()
+
+    def settle(answered: bool) -> None:
+        if not outcome.done():
+            outcome.set_result(answered)
+
     fd = connection.fileno()
-    loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
+    loop.add_reader(fd, settle, True)
+    timer = None if seconds is None else loop.call_later(seconds, settle, False)
     try:
-        await asyncio.wait_for(ready, seconds)
-    except TimeoutError:
-        return False
+        return await outcome  # a cancelled task raises here, and its caller kills the worker
     finally:
+        if timer is not None:
+            timer.cancel()
         loop.remove_reader(fd)
         os.set_blocking(fd, True)  # uvloop made it non-blocking: a large answer would be read in part
-    return True
 
 
 def _unwrapped(status: str, value: Any) -> Any:
