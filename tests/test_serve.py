@@ -503,6 +503,18 @@ def test_an_ask_is_answered_while_four_runaway_queries_run(request, where):
     assert busy_descendants(SERVER_PIDS[url]) == [], "a runaway query was left running"
 
 
+@pytest.mark.parametrize("where", ["memory", "store"])
+def test_a_relative_iri_resolves_against_the_endpoint_on_every_engine(request, where):
+    """A query sent to the server has its /sparql URL for base IRI, whichever engine answers
+    (without one, Oxigraph refused the relative IRI that rdflib kept as it was)."""
+    url = request.getfixturevalue("server_url" if where == "memory" else "store_server_url")
+    text = "SELECT (STR(<a>) AS ?iri) (STR(<../b#c>) AS ?up) WHERE {}"
+    expected = f"iri,up\r\n{url}a,{url}b#c\r\n"
+    assert get(url, "sparql", "text/csv", query=text).text == expected
+    assert post_form(url, "text/csv", query=text).text == expected
+    assert get(url, "page/sparql", "text/csv", query=text).text == expected  # the web page's route
+
+
 def test_no_process_is_forked_per_query(server_url):
     get(server_url, "sparql", query="ASK {}")  # a worker is ready
     before = set(descendants(SERVER_PIDS[server_url]))

@@ -70,7 +70,7 @@ from cspo_graph.query.results import Term
 from cspo_graph.query.sparql import ReadOnlyError, ServiceRefused
 from cspo_graph.web import entities, workbench
 from cspo_graph.web.negotiation import Negotiated, NotAcceptable
-from cspo_graph.web.protocol import QueryOperation, query_operation, read_parameters
+from cspo_graph.web.protocol import QueryOperation, query_base, query_operation, read_parameters
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -208,18 +208,19 @@ class Endpoint:
         operation: QueryOperation,
         *,
         accept: str | None,
+        base: str,
         params: dict[str, Term] | None = None,
         source: str = "query",
     ) -> Response:
         """Run the query and write its result in the format the request asks for (both in a worker)."""
 
-        request = self.request(operation, params or {}, source)
+        request = self.request(operation, params or {}, source, base)
         async with self.workers:
             written = await self.engine.answer_async(request, Negotiated(accept, operation.formats))
         return Response(written.text, media_type=written.media_type, headers={"vary": "Accept"})
 
-    def request(self, operation: QueryOperation, bindings: dict[str, Term], source: str) -> EngineRequest:
-        """What the engine is asked: the query with its bindings, dataset and time limit."""
+    def request(self, operation: QueryOperation, bindings: dict[str, Term], source: str, base: str) -> EngineRequest:
+        """What the engine is asked: the query with its bindings, dataset, base IRI and time limit."""
         return EngineRequest(
             operation.query,
             source,
@@ -227,6 +228,7 @@ class Endpoint:
             timeout=self.limits.timeout,
             default_graphs=operation.default_graphs,
             named_graphs=operation.named_graphs,
+            base=base,
         )
 
     def in_memory(self) -> RdflibEngine:
@@ -248,7 +250,7 @@ class Endpoint:
     async def sparql(self, request: Request) -> Response:
         """``/sparql``: the SPARQL 1.1 Protocol query operation."""
         operation = query_operation(await self.parameters(request))
-        return await self.answer(operation, accept=request.headers.get("accept"))
+        return await self.answer(operation, accept=request.headers.get("accept"), base=query_base(request))
 
     async def list_queries(self, request: Request) -> Response:
         """``/queries``: the query library."""
@@ -281,6 +283,7 @@ class Endpoint:
         return await self.answer(
             QueryOperation(named.text, formats=tuple(request.query_params.getlist("format"))),
             accept=request.headers.get("accept"),
+            base=named.base,  # the query file's, as `cspo-graph query NAME` has it
             params=bindings,
             source=f"queries/{name}.rq",
         )
@@ -300,7 +303,10 @@ class Endpoint:
         texts, names = params.getlist("query"), params.getlist("view")
         if len(texts) + len(names) != 1:
             raise UsageError("give exactly one of view=NAME and query=CONSTRUCT...")
-        view = view_named(names[0]) if names else View("query", "Your query", "", texts[0], source="query")
+        if names:
+            view = view_named(names[0])
+        else:
+            view = View("query", "Your query", "", texts[0], source="query", base=query_base(request))
         engine = self.in_memory()
         timeout = self.limits.timeout
         return JSONResponse(await self.bounded(lambda: draw(engine, view, timeout), view.source))

@@ -93,3 +93,9 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise too_large
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def query_base(request: Request) -> str:
+    """The base IRI of a query sent to this server (the page's included): its /sparql endpoint's URL,
+    on every engine alike (with none, Oxigraph refuses a relative IRI that rdflib keeps as it is)."""
+    return f"{request.base_url}sparql"

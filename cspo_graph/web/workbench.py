@@ -29,6 +29,7 @@ from cspo_graph.errors import UsageError
 from cspo_graph.query.engines import Request as EngineRequest
 from cspo_graph.query.sparql import ReadOnlyError
 from cspo_graph.web.negotiation import Negotiated
+from cspo_graph.web.protocol import query_base
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -77,7 +78,8 @@ def routes(endpoint: Endpoint) -> list[Route]:
         if label and not REQUEST_ID.fullmatch(label):
             raise UsageError("an X-Request-Id is 8 to 64 letters, digits and dashes")
 
-        query = EngineRequest(texts[0], "query", timeout=endpoint.limits.timeout, label=label)
+        base = query_base(request)
+        query = EngineRequest(texts[0], "query", timeout=endpoint.limits.timeout, label=label, base=base)
         async with endpoint.workers:
             written = await endpoint.engine.answer_async(query, Negotiated(accept), row_cap=ROW_CAP)
         headers = {"vary": "Accept", "x-total-rows": str(written.rows), "x-shown-rows": str(written.shown)}
