@@ -3,7 +3,7 @@
 Requests are numbered from 1 as they arrive (authentication challenges included).
 The proxy forwards each one to the store unchanged, except:
 
-- ``fail=N``: request N is answered 503 and not forwarded (a passing fault);
+- ``fail=N``: request N is answered ``status`` (503: a passing fault) and not forwarded;
 - ``down_from=N``: request N and every later one are answered 503, not forwarded
   (the store went away);
 - ``cut=N``: request N is forwarded and carried out, but its answer is cut short
@@ -27,9 +27,11 @@ HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection", "cont
 class FaultProxy:
     """A running proxy; ``url`` replaces the store's base URL; ``seen`` counts requests."""
 
-    def __init__(self, target: str, *, fail: int = 0, down_from: int = 0, cut: int = 0, drop: int = 0) -> None:
+    def __init__(
+        self, target: str, *, fail: int = 0, status: int = 503, down_from: int = 0, cut: int = 0, drop: int = 0
+    ) -> None:
         proxy = self
-        self.target = target
+        self.target, self.status = target, status
         self.fail, self.down_from, self.cut, self.drop = fail, down_from, cut, drop
         self.dropped: list[threading.Thread] = []
         self.seen = 0
@@ -43,7 +45,7 @@ class FaultProxy:
                     number = proxy.seen
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if number == proxy.fail or (proxy.down_from and number >= proxy.down_from):
-                    self.send_response(503)
+                    self.send_response(proxy.status if number == proxy.fail else 503)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return

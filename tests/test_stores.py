@@ -366,13 +366,26 @@ def test_a_partial_direct_push_is_repaired_by_the_command_it_names(store, cli, d
     assert {g: held[g] for g in new} == new
 
 
-def test_a_passing_server_error_is_retried(store, cli, tmp_path):
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_passing_server_error_is_retried(store, cli, tmp_path, status):
     data = write_triples(tmp_path / "one.nt", 1)
     graph = f"https://example.org/test/{store.name}/retried"
-    with FaultProxy(store.server.base, fail=1) as proxy:
+    with FaultProxy(store.server.base, fail=1, status=status) as proxy:
         result = cli(*store.push("gsp", "--data", data, "--graph", graph, "--replace", base=proxy.url))
     assert result.exit_code == 0, result.output
     assert f"{graph}: 1 triples sent, the store holds 1" in result.output
+
+
+def test_a_server_error_is_not_sent_again(store, cli, tmp_path):
+    """A 500 is the store's answer to the request (Virtuoso refuses a too large transaction so):
+    sending it again would only be refused again, after the backoff."""
+    data = write_triples(tmp_path / "one.nt", 1)
+    graph = f"https://example.org/test/{store.name}/refused"
+    with FaultProxy(store.server.base, fail=1, status=500) as proxy:
+        result = cli(*store.push("gsp", "--data", data, "--graph", graph, "--replace", base=proxy.url))
+        assert proxy.seen == 1
+    assert result.exit_code == 1
+    assert "(HTTP 500)" in result.output, result.output
 
 
 # Credentials.

@@ -82,7 +82,7 @@ def push(
     update, or --update-endpoint) every graph is loaded into a staging graph and
     all are switched in by one update (MOVE, or ADD when adding): a failure
     leaves the store as it was, or says exactly which graphs were switched in.
-    Timeouts and server errors (5xx) are retried with backoff. The triples in
+    Timeouts and passing faults (HTTP 502, 503, 504) are retried with backoff. The triples in
     each graph are counted with SPARQL COUNT on the query endpoint; the command
     fails if the count is not what was sent. With --replace, pushing twice
     leaves one copy, blank nodes included; adding data with blank nodes to a

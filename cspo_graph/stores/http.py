@@ -1,8 +1,10 @@
 """HTTP to SPARQL endpoints and graph stores: authentication, retries, one-line errors.
 
-Only the URL the user names is contacted. Timeouts, 5xx answers and answers cut
-short are retried with exponential backoff (unless the request must not be sent
-twice); everything else that goes wrong becomes a :class:`EndpointError` with one
+Only the URL the user names is contacted. Timeouts, answers cut short and the
+statuses that say a fault is passing (502, 503, 504) are retried with exponential
+backoff (unless the request must not be sent twice); a 500 is the store's answer to
+this request (Virtuoso's refusal of a too large transaction among them) and is not
+sent again. Everything else that goes wrong becomes a :class:`EndpointError` with one
 line that says what happened. A URL with a user name or password in it is refused
 (it would sit in the shell history, the process list and error messages): log in
 with ``--user`` and the password from the environment or a prompt.
@@ -23,7 +25,10 @@ if TYPE_CHECKING:
     import httpx
 
 RETRIES = 3
-"""How many times a timed-out request or a 5xx answer is tried again."""
+"""How many times a timed-out request or a passing fault is tried again."""
+PASSING = frozenset({502, 503, 504})
+"""Statuses of a fault in front of the store or of its being busy (bad gateway, unavailable,
+gateway timeout): the same request may succeed later."""
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each further one."""
 DEFAULT_TIMEOUT = 60.0
@@ -130,7 +135,7 @@ def send(
     retry: bool = True,
     **request: Any,
 ) -> httpx.Response:
-    """Send one request, retrying timeouts, cut answers and 5xx answers; raise :class:`EndpointError` on failure.
+    """Send one request, retrying timeouts, cut answers and :data:`PASSING` statuses; raise EndpointError on failure.
 
     ``what`` names the request in errors ("the data", "the query"); statuses in
     ``accept_statuses`` (such as 404 for a graph that does not exist) are returned.
@@ -155,7 +160,7 @@ def send(
             reason = str(exc) or type(exc).__name__
             raise EndpointError(f"cannot reach {url}: {reason}") from None
         else:
-            if response.status_code < 500 or last:
+            if response.status_code not in PASSING or last:
                 break
         time.sleep(BACKOFF * 2**attempt)
     if response.status_code >= 400 and response.status_code not in accept_statuses:
