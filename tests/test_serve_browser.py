@@ -79,6 +79,29 @@ def test_a_library_query_opens_in_its_tab_and_shows_typed_values(page, server_ur
     assert_stayed_local(page, server_url)
 
 
+TEXT_GAPS = """table => [...table.querySelectorAll("tbody tr")].map(row => {
+    const ends = [...row.cells].map(cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const box = range.getBoundingClientRect();
+        return [box.left, box.right];
+    });
+    return ends.slice(1).map(([left], i) => left - ends[i][1]);
+})"""
+"""For each row of a results table, the space between the text of each cell and the next one's."""
+
+
+def test_the_text_of_neighbouring_cells_stands_apart(page, server_url):
+    """The row number and the first value, and every two values, have space between them
+    (the column resizer's rule took the cells' padding away: "1" ran into "Australia")."""
+    open_page(page, server_url)
+    page.select_option("#library", "founders")
+    run_and_wait(page)
+    gaps = page.locator(".yasr:visible table.dataTable").evaluate(TEXT_GAPS)
+    assert len(gaps) == 5
+    assert min(min(row) for row in gaps) >= 8, gaps
+
+
 def test_download_links_give_the_full_result(page, server_url):
     open_page(page, server_url)
     page.select_option("#library", "founders")
