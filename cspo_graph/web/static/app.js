@@ -95,8 +95,8 @@ function startYasgui(first) {
     },
   });
   registerOwnCompleters();
-  new MutationObserver(() => labelYasguiControls($("yasgui"))).observe($("yasgui"), { childList: true, subtree: true });
-  labelYasguiControls($("yasgui"));
+  new MutationObserver(() => repairYasguiMarkup($("yasgui"))).observe($("yasgui"), { childList: true, subtree: true });
+  repairYasguiMarkup($("yasgui"));
   const yasgui = state.yasgui;
   yasgui.on("queryBefore", (_, tab) => started(tab));
   yasgui.on("query", (_, tab) => watch(tab));
@@ -144,13 +144,17 @@ function filterOnEveryChange() {
 
 // Names for YASGUI's unnamed controls (axe-core finds no violation on the page). Its "+" tab
 // button is hidden (a tab list may hold only tabs); the page's New tab button does its work.
-function labelYasguiControls(root) {
+function repairYasguiMarkup(root) {
   const name = (selector, label) => root.querySelectorAll(`${selector}:not([aria-label])`)
     .forEach((node) => node.setAttribute("aria-label", label));
   name(".CodeMirror textarea", "SPARQL query editor");
   name(".tableSizer", "Rows per page");
   // CodeMirror gives its scrolling area tabindex -1; a scrolling region must be reachable by keyboard
   root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach((node) => node.setAttribute("tabindex", "0"));
+  // YASR's stylesheet addresses DataTables 1's wrapper; the DataTables 2 of its bundle makes a
+  // .dt-container instead, and without the old name none of the table's rules applied (the
+  // column resizer's own rule took the cells' padding away: the row number ran into the value)
+  root.querySelectorAll(".dt-container:not(.dataTables_wrapper)").forEach((node) => node.classList.add("dataTables_wrapper"));
 }
 
 // Term completion from our own data: the classes and properties it uses (YASQE's own ask a
