@@ -110,6 +110,16 @@ def test_no_label_meets_another_label_or_shape_at_the_starting_view(cli, page, t
     assert overlapping(boxes) == []
 
 
+@pytest.mark.parametrize("view", ["representation", "statements", "membership", "all"])
+def test_every_view_starts_with_readable_labels(cli, page, tmp_path, view):
+    """In a 1280 x 720 window, node labels (15 px at scale 1) start at 10 px at least: the
+    representation view fitted whole started at 9."""
+    assert page.viewport_size == {"width": 1280, "height": 720}
+    open_page(page, write(cli, tmp_path, view))
+    on_screen = page.evaluate("cspoGraph.network.getScale() * 15")
+    assert on_screen >= 10, f"labels start at {on_screen:.1f} px"
+
+
 def test_the_whole_graph_starts_on_a_readable_neighbourhood_and_expands_on_demand(cli, page, tmp_path):
     open_page(page, write(cli, tmp_path, "all"))
     total, shown = page.evaluate("[cspoGraph.nodes.length, cspoGraph.nodeView.length]")

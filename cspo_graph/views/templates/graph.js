@@ -389,7 +389,10 @@
       untangle();
       storePositions();
       network.fit();
-      if (shown !== null && network.getScale() < READABLE) network.moveTo({ scale: READABLE, animation: false });
+      // the start is readable (a small window shows the middle of a large view, not all of it unreadably);
+      // once the reader has asked for everything, it all fits
+      var starting = shown !== null || !state.settled;
+      if (starting && network.getScale() < READABLE) network.moveTo({ scale: READABLE, animation: false });
       state.busy = false;
       if (!state.settled) {
         state.settled = { by: by, ms: Math.round(performance.now() - started) };
