@@ -3,7 +3,9 @@
 Requests are numbered from 1 as they arrive (authentication challenges included).
 The proxy forwards each one to the store unchanged, except:
 
-- ``fail=N``: request N is answered ``status`` (503: a passing fault) and not forwarded;
+- ``fail=N``: request N is answered ``status`` (503: a passing fault) with ``body``, and not
+  forwarded; ``fail_carrying=BYTES`` does so to the first request whose body holds BYTES
+  (``carrying`` counts the requests that held them);
 - ``down_from=N``: request N and every later one are answered 503, not forwarded
   (the store went away);
 - ``cut=N``: request N is forwarded and carried out, but its answer is cut short
@@ -28,10 +30,20 @@ class FaultProxy:
     """A running proxy; ``url`` replaces the store's base URL; ``seen`` counts requests."""
 
     def __init__(
-        self, target: str, *, fail: int = 0, status: int = 503, down_from: int = 0, cut: int = 0, drop: int = 0
+        self,
+        target: str,
+        *,
+        fail: int = 0,
+        fail_carrying: bytes = b"",
+        status: int = 503,
+        body: bytes = b"",
+        down_from: int = 0,
+        cut: int = 0,
+        drop: int = 0,
     ) -> None:
         proxy = self
-        self.target, self.status = target, status
+        self.target, self.status, self.body = target, status, body
+        self.fail_carrying, self.carrying = fail_carrying, 0
         self.fail, self.down_from, self.cut, self.drop = fail, down_from, cut, drop
         self.dropped: list[threading.Thread] = []
         self.seen = 0
@@ -44,10 +56,17 @@ class FaultProxy:
                     proxy.seen += 1
                     number = proxy.seen
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if proxy.fail_carrying and proxy.fail_carrying in body:
+                    with proxy.lock:
+                        proxy.carrying += 1
+                        if proxy.carrying == 1:
+                            proxy.fail = number
                 if number == proxy.fail or (proxy.down_from and number >= proxy.down_from):
+                    fault = proxy.body if number == proxy.fail else b""
                     self.send_response(proxy.status if number == proxy.fail else 503)
-                    self.send_header("Content-Length", "0")
+                    self.send_header("Content-Length", str(len(fault)))
                     self.end_headers()
+                    self.wfile.write(fault)
                     return
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 if number == proxy.drop:

@@ -366,7 +366,7 @@ def test_a_partial_direct_push_is_repaired_by_the_command_it_names(store, cli, d
     assert {g: held[g] for g in new} == new
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_a_passing_server_error_is_retried(store, cli, tmp_path, status):
     data = write_triples(tmp_path / "one.nt", 1)
     graph = f"https://example.org/test/{store.name}/retried"
@@ -376,16 +376,21 @@ def test_a_passing_server_error_is_retried(store, cli, tmp_path, status):
     assert f"{graph}: 1 triples sent, the store holds 1" in result.output
 
 
-def test_a_server_error_is_not_sent_again(store, cli, tmp_path):
-    """A 500 is the store's answer to the request (Virtuoso refuses a too large transaction so):
-    sending it again would only be refused again, after the backoff."""
+REFUSAL = b"Virtuoso 42000 Error SR325: Transaction aborted because it's log after image size went above the limit"
+"""Virtuoso's answer (HTTP 500) to a transaction over its TransactionAfterImageLimit, as 7.2.5 words it."""
+
+
+@pytest.mark.parametrize("protocol", ["gsp", "update"])
+def test_a_refusal_that_names_a_limit_of_the_store_is_not_sent_again(store, cli, tmp_path, protocol):
+    """Sent again, it would only be refused again, after the backoff: the limit is named instead."""
     data = write_triples(tmp_path / "one.nt", 1)
     graph = f"https://example.org/test/{store.name}/refused"
-    with FaultProxy(store.server.base, fail=1, status=500) as proxy:
-        result = cli(*store.push("gsp", "--data", data, "--graph", graph, "--replace", base=proxy.url))
-        assert proxy.seen == 1
+    triple = b"<https://example.org/s0>"  # in the body of the request that sends the data, and only there
+    with FaultProxy(store.server.base, fail_carrying=triple, status=500, body=REFUSAL) as proxy:
+        result = cli(*store.push(protocol, "--data", data, "--graph", graph, "--replace", base=proxy.url))
+        assert proxy.carrying == 1, "the refused data was sent again"
     assert result.exit_code == 1
-    assert "(HTTP 500)" in result.output, result.output
+    assert "(HTTP 500)" in result.output and "TransactionAfterImageLimit" in result.output, result.output
 
 
 # Credentials.

@@ -82,8 +82,9 @@ def push(
     update, or --update-endpoint) every graph is loaded into a staging graph and
     all are switched in by one update (MOVE, or ADD when adding): a failure
     leaves the store as it was, or says exactly which graphs were switched in.
-    Timeouts and passing faults (HTTP 502, 503, 504) are retried with backoff. The triples in
-    each graph are counted with SPARQL COUNT on the query endpoint; the command
+    Timeouts and server errors (5xx) are retried with backoff, but not a
+    refusal that names a limit of the store (Virtuoso's SR325, SR171). The
+    triples in each graph are counted with SPARQL COUNT on the query endpoint; the command
     fails if the count is not what was sent. With --replace, pushing twice
     leaves one copy, blank nodes included; adding data with blank nodes to a
     graph that holds blank nodes is refused (it would copy them).

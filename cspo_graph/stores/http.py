@@ -1,13 +1,13 @@
 """HTTP to SPARQL endpoints and graph stores: authentication, retries, one-line errors.
 
-Only the URL the user names is contacted. Timeouts, answers cut short and the
-statuses that say a fault is passing (502, 503, 504) are retried with exponential
-backoff (unless the request must not be sent twice); a 500 is the store's answer to
-this request (Virtuoso's refusal of a too large transaction among them) and is not
-sent again. Everything else that goes wrong becomes a :class:`EndpointError` with one
-line that says what happened. A URL with a user name or password in it is refused
-(it would sit in the shell history, the process list and error messages): log in
-with ``--user`` and the password from the environment or a prompt.
+Only the URL the user names is contacted. Timeouts, 5xx answers and answers cut
+short are retried with exponential backoff, unless the request must not be sent
+twice or the answer names a limit of the store that sending it again cannot lift
+(``final``: Virtuoso's refusal of a too large transaction). Everything else that
+goes wrong becomes a :class:`EndpointError` with one line that says what happened.
+A URL with a user name or password in it is refused (it would sit in the shell
+history, the process list and error messages): log in with ``--user`` and the
+password from the environment or a prompt.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import functools
 import re
 import ssl
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,10 +26,7 @@ if TYPE_CHECKING:
     import httpx
 
 RETRIES = 3
-"""How many times a timed-out request or a passing fault is tried again."""
-PASSING = frozenset({502, 503, 504})
-"""Statuses of a fault in front of the store or of its being busy (bad gateway, unavailable,
-gateway timeout): the same request may succeed later."""
+"""How many times a timed-out request or a 5xx answer is tried again."""
 BACKOFF = 0.5
 """Seconds before the first retry; doubled before each further one."""
 DEFAULT_TIMEOUT = 60.0
@@ -133,14 +131,17 @@ def send(
     what: str,
     accept_statuses: tuple[int, ...] = (),
     retry: bool = True,
+    final: Collection[str] = (),
     **request: Any,
 ) -> httpx.Response:
-    """Send one request, retrying timeouts, cut answers and :data:`PASSING` statuses; raise EndpointError on failure.
+    """Send one request, retrying timeouts, cut answers and 5xx answers; raise :class:`EndpointError` on failure.
 
     ``what`` names the request in errors ("the data", "the query"); statuses in
     ``accept_statuses`` (such as 404 for a graph that does not exist) are returned.
     ``retry=False`` sends it once: for a request the store may have carried out
-    although its answer was lost, and that must not run twice.
+    although its answer was lost, and that must not run twice. A 5xx answer whose body
+    names one of the error codes in ``final`` is not retried either: it is the store's
+    refusal of this very request.
     """
     import httpx
 
@@ -160,7 +161,7 @@ def send(
             reason = str(exc) or type(exc).__name__
             raise EndpointError(f"cannot reach {url}: {reason}") from None
         else:
-            if response.status_code not in PASSING or last:
+            if response.status_code < 500 or last or any(code in response.text for code in final):
                 break
         time.sleep(BACKOFF * 2**attempt)
     if response.status_code >= 400 and response.status_code not in accept_statuses:

@@ -220,7 +220,7 @@ class GraphStore(Protocol):
     batch_size = 10_000
 
     def _request(self, method: str, graph: str, what: str, **request: Any) -> httpx.Response:
-        return http.send(self.http, method, self.url, what=what, params={"graph": graph}, **request)
+        return http.send(self.http, method, self.url, what=what, params={"graph": graph}, final=LIMITS, **request)
 
     def add(self, graph: str, batch: list[Triple], *, replace: bool = False) -> None:
         body = "".join(map(_nt, batch)).encode("utf-8")
@@ -237,7 +237,7 @@ def send_update(
     """POST a SPARQL 1.1 Update request (``application/sparql-update``)."""
     headers = {"Content-Type": "application/sparql-update"}
     content = text.encode("utf-8")
-    http.send(session, "POST", url, what=what, content=content, headers=headers, retry=retry, **request)
+    http.send(session, "POST", url, what=what, content=content, headers=headers, retry=retry, final=LIMITS, **request)
 
 
 class SparqlUpdate(Protocol):
