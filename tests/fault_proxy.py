@@ -56,14 +56,13 @@ class FaultProxy:
                     proxy.seen += 1
                     number = proxy.seen
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if proxy.fail_carrying and proxy.fail_carrying in body:
-                    with proxy.lock:
-                        proxy.carrying += 1
-                        if proxy.carrying == 1:
-                            proxy.fail = number
-                if number == proxy.fail or (proxy.down_from and number >= proxy.down_from):
-                    fault = proxy.body if number == proxy.fail else b""
-                    self.send_response(proxy.status if number == proxy.fail else 503)
+                carries = bool(proxy.fail_carrying) and proxy.fail_carrying in body
+                with proxy.lock:
+                    proxy.carrying += carries
+                    faulty = number == proxy.fail or (carries and proxy.carrying == 1)
+                if faulty or (proxy.down_from and number >= proxy.down_from):
+                    fault = proxy.body if faulty else b""
+                    self.send_response(proxy.status if faulty else 503)
                     self.send_header("Content-Length", str(len(fault)))
                     self.end_headers()
                     self.wfile.write(fault)
